@@ -1,0 +1,4 @@
+export * from "./functions";
+export * from "./keys";
+export * from "./settings";
+export * from "./sources";

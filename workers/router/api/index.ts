@@ -1,0 +1,20 @@
+import { toErrorResponse } from "../../shared/errors";
+import { requireApiKey } from "../middleware/auth";
+import { keyGroupRoutes } from "./key-groups";
+import { keyRoutes } from "./keys";
+import { createApiRouter } from "./router";
+
+const router = createApiRouter();
+router.all("*", (request, env: Env) => requireApiKey(request, env));
+keyGroupRoutes(router);
+keyRoutes(router);
+router.all("*", () => new Response("404 Not Found", { status: 404, headers: { "Content-Type": "text/plain; charset=UTF-8" } }));
+
+/** Serves `/api/*`; every error, expected or not, is turned into its response here. */
+export async function handleApi(request: Request, env: Env, ctx: ExecutionContext, requestId: string): Promise<Response> {
+  try {
+    return (await router.fetch(request, env, ctx)) as Response;
+  } catch (error) {
+    return toErrorResponse(error, requestId);
+  }
+}
