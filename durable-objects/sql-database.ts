@@ -4,7 +4,9 @@
  * One instance (named "main") owns one SQLite database. The D1 adapter in
  * workers/d1-adapter/ turns D1 calls (prepare/bind/all/raw/run/first/batch/exec) into the RPC
  * methods below, so application code sees the same D1 API on every runtime. A batch runs in one
- * transaction, as it does on D1.
+ * transaction, as it does on D1. A failing statement (a constraint, a syntax error) is an expected
+ * outcome here: it comes back as `{ error }` and the adapter throws it in the caller's isolate,
+ * with D1's `D1_ERROR:` prefix.
  */
 import { DurableObject } from "cloudflare:workers";
 
@@ -16,30 +18,45 @@ export interface SqlResult {
   meta: { changes: number; last_row_id: number; rows_read: number; rows_written: number; duration: number; changed_db: boolean };
 }
 
+/** What every method answers: its value, or the SQLite error message. */
+export type Outcome<T> = { value: T } | { error: string };
+
+function attempt<T>(run: () => T): Outcome<T> {
+  try {
+    return { value: run() };
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 export class SqlDatabase extends DurableObject {
   /** Runs one statement and answers its rows as objects, with D1's result envelope. */
-  all(sql: string, params: SqlValue[]): SqlResult {
-    return this.#all(sql, params);
+  all(sql: string, params: SqlValue[]): Outcome<SqlResult> {
+    return attempt(() => this.#all(sql, params));
   }
 
   /** Runs one statement and answers its rows as arrays; with `columnNames`, the names come first. */
-  raw(sql: string, params: SqlValue[], columnNames: boolean): SqlValue[][] {
-    const cursor = this.ctx.storage.sql.exec(sql, ...params);
-    const rows = [...cursor.raw()] as SqlValue[][];
-    return columnNames ? [cursor.columnNames, ...rows] : rows;
+  raw(sql: string, params: SqlValue[], columnNames: boolean): Outcome<SqlValue[][]> {
+    return attempt(() => {
+      const cursor = this.ctx.storage.sql.exec(sql, ...params);
+      const rows = [...cursor.raw()] as SqlValue[][];
+      return columnNames ? [cursor.columnNames, ...rows] : rows;
+    });
   }
 
   /** Runs several statements in one transaction. */
-  batch(statements: [string, SqlValue[]][]): SqlResult[] {
-    return this.ctx.storage.transactionSync(() => statements.map(([sql, params]) => this.#all(sql, params)));
+  batch(statements: [string, SqlValue[]][]): Outcome<SqlResult[]> {
+    return attempt(() => this.ctx.storage.transactionSync(() => statements.map(([sql, params]) => this.#all(sql, params))));
   }
 
   /** Runs a script of one or more statements. */
-  exec(sql: string): { count: number; duration: number } {
-    const started = Date.now();
-    const statements = sql.split(/;\s*\n/).filter((s) => s.trim() !== "");
-    for (const statement of statements) this.ctx.storage.sql.exec(statement);
-    return { count: statements.length, duration: Date.now() - started };
+  exec(sql: string): Outcome<{ count: number; duration: number }> {
+    return attempt(() => {
+      const started = Date.now();
+      const statements = sql.split(/;\s*\n/).filter((s) => s.trim() !== "");
+      for (const statement of statements) this.ctx.storage.sql.exec(statement);
+      return { count: statements.length, duration: Date.now() - started };
+    });
   }
 
   #all(sql: string, params: SqlValue[]): SqlResult {

@@ -6,13 +6,20 @@
  * A Durable Object stub may not be used across requests, and the factory runs at start-up, so
  * every call gets a fresh stub (cheap) instead of holding one.
  */
-import type { SqlDatabase, SqlResult, SqlValue } from "../../durable-objects/sql-database";
+import type { Outcome, SqlDatabase, SqlResult, SqlValue } from "../../durable-objects/sql-database";
 
 interface InnerEnv {
   database: DurableObjectNamespace<SqlDatabase>;
 }
 
 type Bound = unknown;
+
+/** Unwraps a SqlDatabase answer, throwing its error here, in the caller's isolate, as D1 does. */
+async function unwrap<T>(outcome: Promise<unknown>): Promise<T> {
+  const result = (await outcome) as Outcome<T>;
+  if ("error" in result) throw new Error(`D1_ERROR: ${result.error}`);
+  return result.value;
+}
 
 function toSqlValue(value: Bound): SqlValue {
   if (value === undefined || value === null) return null;
@@ -38,7 +45,7 @@ class Statement {
   }
 
   all(): Promise<SqlResult> {
-    return this.database().all(this.sql, this.params) as Promise<SqlResult>;
+    return unwrap<SqlResult>(this.database().all(this.sql, this.params));
   }
 
   run(): Promise<SqlResult> {
@@ -53,7 +60,7 @@ class Statement {
   }
 
   raw(options?: { columnNames?: boolean }): Promise<SqlValue[][]> {
-    return this.database().raw(this.sql, this.params, options?.columnNames === true) as Promise<SqlValue[][]>;
+    return unwrap<SqlValue[][]>(this.database().raw(this.sql, this.params, options?.columnNames === true));
   }
 }
 
@@ -67,11 +74,11 @@ class D1Adapter {
   }
 
   batch(statements: Statement[]): Promise<SqlResult[]> {
-    return this.#stub().batch(statements.map((s) => [s.sql, s.params])) as Promise<SqlResult[]>;
+    return unwrap<SqlResult[]>(this.#stub().batch(statements.map((s) => [s.sql, s.params])));
   }
 
   exec(sql: string): Promise<{ count: number; duration: number }> {
-    return this.#stub().exec(sql) as Promise<{ count: number; duration: number }>;
+    return unwrap<{ count: number; duration: number }>(this.#stub().exec(sql));
   }
 
   withSession(): D1Adapter {

@@ -31,3 +31,19 @@ export function cachedByVersion<T>(load: () => Promise<T>): () => Promise<T> {
     return entry.value;
   };
 }
+
+/**
+ * Like cachedByVersion, with one cache per key object — per `env.DB`, so two databases in one
+ * isolate (as in the data-access contract tests) never share an entry.
+ */
+export function cachedByVersionPer<K extends object, T>(load: (key: K) => Promise<T>): (key: K) => Promise<T> {
+  const caches = new WeakMap<K, () => Promise<T>>();
+  return (key) => {
+    let cache = caches.get(key);
+    if (cache === undefined) {
+      cache = cachedByVersion(() => load(key));
+      caches.set(key, cache);
+    }
+    return cache();
+  };
+}

@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { apiKeyGroups, apiKeys } from "../../../schema";
-import { bumpConfigVersion, cachedByVersion } from "../config-version";
+import { bumpConfigVersion, cachedByVersionPer } from "../config-version";
 import { decrypt, encrypt, lookupHash } from "../crypto";
 import { newId, nowIso } from "../ids";
 import { getKeyring } from "../keyring";
@@ -128,33 +128,28 @@ export async function deleteKey(env: Env, id: string): Promise<void> {
   bumpConfigVersion();
 }
 
-let loadIndex: (() => Promise<Map<string, KeyMatch[]>>) | undefined;
-
 /** Every key's lookup hash → the keys with that value, cached until the next write. */
-function keyIndex(env: Env): Promise<Map<string, KeyMatch[]>> {
-  loadIndex ??= cachedByVersion(async () => {
-    const rows = await database(env)
-      .select({ keyId: apiKeys.id, keyName: apiKeys.name, groupId: apiKeys.groupId, groupName: apiKeyGroups.name, hash: apiKeys.valueHash })
-      .from(apiKeys)
-      .innerJoin(apiKeyGroups, eq(apiKeys.groupId, apiKeyGroups.id))
-      .all();
-    const index = new Map<string, KeyMatch[]>();
-    for (const { hash, ...match } of rows) {
-      const list = index.get(hash);
-      if (list === undefined) index.set(hash, [match]);
-      else list.push(match);
-    }
-    return index;
-  });
-  return loadIndex();
-}
+const keyIndex = cachedByVersionPer(async (db: D1Database): Promise<Map<string, KeyMatch[]>> => {
+  const rows = await database({ DB: db })
+    .select({ keyId: apiKeys.id, keyName: apiKeys.name, groupId: apiKeys.groupId, groupName: apiKeyGroups.name, hash: apiKeys.valueHash })
+    .from(apiKeys)
+    .innerJoin(apiKeyGroups, eq(apiKeys.groupId, apiKeyGroups.id))
+    .all();
+  const index = new Map<string, KeyMatch[]>();
+  for (const { hash, ...match } of rows) {
+    const list = index.get(hash);
+    if (list === undefined) index.set(hash, [match]);
+    else list.push(match);
+  }
+  return index;
+});
 
 /**
  * Finds the first of `groupIds` (in their order) holding a key with this value. Answers from
  * memory: no query on the hot path.
  */
 export async function matchKey(env: Env, value: string, groupIds: readonly string[]): Promise<KeyMatch | undefined> {
-  const [index, keyring] = await Promise.all([keyIndex(env), getKeyring(env)]);
+  const [index, keyring] = await Promise.all([keyIndex(env.DB), getKeyring(env)]);
   const matches = index.get(await lookupHash(value, keyring));
   if (matches === undefined) return undefined;
   for (const groupId of groupIds) {

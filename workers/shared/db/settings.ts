@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { settings } from "../../../schema";
-import { cachedByVersion } from "../config-version";
+import { cachedByVersionPer } from "../config-version";
 import { nowIso } from "../ids";
 import { SETTINGS } from "../settings";
 import { database } from "./client";
@@ -15,15 +15,14 @@ export async function ensureDefaultSettings(env: Pick<Env, "DB">): Promise<void>
     .run();
 }
 
-let loadAll: (() => Promise<Map<string, string>>) | undefined;
+const loadSettings = cachedByVersionPer(async (db: D1Database): Promise<Map<string, string>> => {
+  const rows = await database({ DB: db }).select().from(settings).orderBy(sql`rowid`).all();
+  return new Map(rows.map((r) => [r.name, r.value]));
+});
 
 /** Every setting's current value, cached until the next configuration write. */
 export function currentSettings(env: Pick<Env, "DB">): Promise<Map<string, string>> {
-  loadAll ??= cachedByVersion(async () => {
-    const rows = await database(env).select().from(settings).orderBy(sql`rowid`).all();
-    return new Map(rows.map((r) => [r.name, r.value]));
-  });
-  return loadAll();
+  return loadSettings(env.DB);
 }
 
 /** One setting's value, falling back to its default. */
