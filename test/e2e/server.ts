@@ -32,6 +32,10 @@ export interface RunningServer {
   kill(): Promise<void>;
   /** Lines the server printed so far. */
   output(): string;
+  /** The supervisor's process id (workerd is its child). */
+  pid: number;
+  /** Resolves with the supervisor's exit code once it has exited. */
+  exited: Promise<number | null>;
 }
 
 export interface StartOptions {
@@ -69,7 +73,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.on("exit", () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
 
   const functions = `http://127.0.0.1:${functionPort}`;
   const management = `http://127.0.0.1:${managementPort}`;
@@ -107,6 +111,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       }
     },
     output: () => output,
+    pid: child.pid ?? -1,
+    exited,
   };
 }
 
