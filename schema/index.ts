@@ -1,4 +1,5 @@
 export * from "./functions";
 export * from "./keys";
+export * from "./secrets";
 export * from "./settings";
 export * from "./sources";
