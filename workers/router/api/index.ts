@@ -2,12 +2,16 @@ import { toErrorResponse } from "../../shared/errors";
 import { requireApiKey } from "../middleware/auth";
 import { keyGroupRoutes } from "./key-groups";
 import { keyRoutes } from "./keys";
+import { secretRoutes } from "./secrets";
+import { settingsRoutes } from "./settings";
 import { createApiRouter } from "./router";
 
 const router = createApiRouter();
 router.all("*", (request, env: Env) => requireApiKey(request, env));
 keyGroupRoutes(router);
 keyRoutes(router);
+secretRoutes(router);
+settingsRoutes(router);
 router.all("*", () => new Response("404 Not Found", { status: 404, headers: { "Content-Type": "text/plain; charset=UTF-8" } }));
 
 /** Serves `/api/*`; every error, expected or not, is turned into its response here. */

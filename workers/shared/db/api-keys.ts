@@ -5,6 +5,7 @@ import { decrypt, encrypt, lookupHash } from "../crypto";
 import { newId, nowIso } from "../ids";
 import { getKeyring } from "../keyring";
 import { database } from "./client";
+import { deleteScopedSecrets } from "./secrets";
 
 export interface ApiKey {
   id: string;
@@ -123,8 +124,9 @@ export async function updateKey(
   bumpConfigVersion();
 }
 
+/** Deletes a key and the secrets scoped to it. */
 export async function deleteKey(env: Env, id: string): Promise<void> {
-  await database(env).delete(apiKeys).where(eq(apiKeys.id, id)).run();
+  await database(env).batch([deleteScopedSecrets(env, "key", id), database(env).delete(apiKeys).where(eq(apiKeys.id, id))]);
   bumpConfigVersion();
 }
 

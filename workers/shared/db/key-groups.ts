@@ -3,6 +3,7 @@ import { apiKeyGroups, apiKeys } from "../../../schema";
 import { bumpConfigVersion } from "../config-version";
 import { newId, nowIso } from "../ids";
 import { database } from "./client";
+import { deleteScopedSecrets } from "./secrets";
 
 export const MANAGEMENT_GROUP_ID = "management";
 
@@ -55,9 +56,14 @@ export async function countKeysInGroup(env: Pick<Env, "DB">, id: string): Promis
   return row?.n ?? 0;
 }
 
+/** Deletes a group with its keys and every secret scoped to the group or to one of its keys. */
 export async function deleteGroup(env: Pick<Env, "DB">, id: string): Promise<void> {
-  await database(env).batch([
-    database(env).delete(apiKeys).where(eq(apiKeys.groupId, id)),
+  const db = database(env);
+  const keyIds = (await db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.groupId, id)).all()).map((k) => k.id);
+  await db.batch([
+    deleteScopedSecrets(env, "group", id),
+    ...keyIds.map((keyId) => deleteScopedSecrets(env, "key", keyId)),
+    db.delete(apiKeys).where(eq(apiKeys.groupId, id)),
     database(env).delete(apiKeyGroups).where(eq(apiKeyGroups.id, id)),
   ]);
   bumpConfigVersion();

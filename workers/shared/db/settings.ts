@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { settings } from "../../../schema";
-import { cachedByVersionPer } from "../config-version";
+import { bumpConfigVersion, cachedByVersionPer } from "../config-version";
 import { nowIso } from "../ids";
 import { SETTINGS } from "../settings";
 import { database } from "./client";
@@ -36,4 +36,27 @@ export async function settingNumber(env: Pick<Env, "DB">, name: string): Promise
   const n = Number.parseInt(await settingValue(env, name), 10);
   if (!Number.isNaN(n)) return n;
   return Number.parseInt(SETTINGS.find((s) => s.name === name)?.default ?? "0", 10);
+}
+
+/** Every stored setting in storage order, with its default. */
+export async function listSettings(env: Pick<Env, "DB">): Promise<{ name: string; value: string; default: string }[]> {
+  const rows = await database(env).select().from(settings).orderBy(sql`rowid`).all();
+  return rows.map((r) => ({ name: r.name, value: r.value, default: SETTINGS.find((s) => s.name === r.name)?.default ?? "" }));
+}
+
+/** Writes several settings in one transaction. */
+export async function updateSettings(env: Pick<Env, "DB">, values: Record<string, string>): Promise<number> {
+  const db = database(env);
+  const now = nowIso();
+  const writes = Object.entries(values).map(([name, value]) =>
+    db
+      .insert(settings)
+      .values({ name, value, isEncrypted: false, updatedAt: now })
+      .onConflictDoUpdate({ target: settings.name, set: { value, updatedAt: now } }),
+  );
+  const [first, ...rest] = writes;
+  if (first === undefined) return 0;
+  await db.batch([first, ...rest]);
+  bumpConfigVersion();
+  return writes.length;
 }
