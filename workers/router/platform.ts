@@ -2,24 +2,27 @@ import { ensureBootstrapKey } from "../shared/db/api-keys";
 import { ensureManagementGroup, MANAGEMENT_GROUP_ID } from "../shared/db/key-groups";
 import { applyMigrations } from "../shared/db/migrate";
 import { ensureDefaultSettings } from "../shared/db/settings";
+import { isUniqueViolation } from "../shared/errors";
 import { KEY_VALUE_PATTERN } from "../shared/key-values";
 
-let ready: Promise<void> | undefined;
+let isReady = false;
 
 /**
  * Brings the platform to a servable state once per isolate start: migrations, the built-in
- * group, default settings and the bootstrap key. Every request awaits it; a failure is retried
- * by the next request rather than remembered.
+ * group, default settings and the bootstrap key. workerd does not let one request wait on
+ * another's I/O, so requests that arrive before the first start-up has finished each run it;
+ * every step is idempotent, and a step that lost a race to a concurrent one is retried once.
  */
-export function ensureReady(env: Env): Promise<void> {
-  if (ready === undefined) {
-    const starting = start(env);
-    ready = starting;
-    starting.catch(() => {
-      if (ready === starting) ready = undefined;
-    });
+export async function ensureReady(env: Env): Promise<void> {
+  if (isReady) return;
+  try {
+    await start(env);
+  } catch (error) {
+    if (isReady) return;
+    console.warn("start-up step raced or failed once; retrying:", error instanceof Error ? error.message : error);
+    await start(env);
   }
-  return ready;
+  isReady = true;
 }
 
 async function start(env: Env): Promise<void> {
@@ -27,8 +30,15 @@ async function start(env: Env): Promise<void> {
   await ensureManagementGroup(env);
   await ensureDefaultSettings(env);
   const bootstrap = env.MANAGEMENT_API_KEY ?? "";
-  if (bootstrap !== "") {
-    if (KEY_VALUE_PATTERN.test(bootstrap)) await ensureBootstrapKey(env, bootstrap, MANAGEMENT_GROUP_ID);
-    else console.error("MANAGEMENT_API_KEY ignored: it must be letters, digits, '-' or '_'");
+  if (bootstrap === "") return;
+  if (!KEY_VALUE_PATTERN.test(bootstrap)) {
+    console.error("MANAGEMENT_API_KEY ignored: it must be letters, digits, '-' or '_'");
+    return;
+  }
+  try {
+    await ensureBootstrapKey(env, bootstrap, MANAGEMENT_GROUP_ID);
+  } catch (error) {
+    // A concurrent start-up created it first.
+    if (!isUniqueViolation(error)) throw error;
   }
 }

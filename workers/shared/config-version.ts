@@ -15,20 +15,20 @@ export function bumpConfigVersion(): void {
   version++;
 }
 
-/** A value loaded once per configuration version; concurrent callers share one load. */
+/**
+ * A value loaded once per configuration version. Only a *resolved* value is shared: workerd
+ * forbids one request from waiting on I/O that another request started, so concurrent callers
+ * on a cold cache each load for themselves, and a value loaded while the version moved is used
+ * once but not kept.
+ */
 export function cachedByVersion<T>(load: () => Promise<T>): () => Promise<T> {
-  let entry: { version: number; value: Promise<T> } | undefined;
-  return () => {
-    if (entry === undefined || entry.version !== version) {
-      const value = load();
-      const current = { version, value };
-      entry = current;
-      // A failed load must not stick: the next call tries again.
-      value.catch(() => {
-        if (entry === current) entry = undefined;
-      });
-    }
-    return entry.value;
+  let entry: { version: number; value: T } | undefined;
+  return async () => {
+    if (entry !== undefined && entry.version === version) return entry.value;
+    const startedAt = version;
+    const value = await load();
+    if (version === startedAt) entry = { version: startedAt, value };
+    return value;
   };
 }
 

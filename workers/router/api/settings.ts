@@ -2,6 +2,7 @@ import { listSettings, updateSettings } from "../../shared/db/settings";
 import { HttpError, json } from "../../shared/errors";
 import { readJsonObject } from "../../shared/http";
 import { settingDefinition } from "../../shared/settings";
+import { rescheduleRotation } from "./encryption-keys";
 import type { ApiRouter } from "./router";
 
 /** `/api/settings` (spec §10): every setting takes effect without a restart. */
@@ -36,6 +37,7 @@ export function settingsRoutes(router: ApiRouter): void {
     }
     if (details.length > 0) throw new HttpError(400, "Validation failed", { details });
     const updated = await updateSettings(env, values);
+    if ("encryption.key-rotation.interval-days" in values) await rescheduleRotation(env);
     return json({ success: true, updated });
   });
 }

@@ -1,9 +1,9 @@
 import { and, asc, eq } from "drizzle-orm";
 import { apiKeyGroups, apiKeys } from "../../../schema";
 import { bumpConfigVersion, cachedByVersionPer } from "../config-version";
-import { decrypt, encrypt, lookupHash } from "../crypto";
+import { lookupHash } from "../crypto";
 import { newId, nowIso } from "../ids";
-import { getKeyring } from "../keyring";
+import { decryptValue, encryptValue, getKeyring } from "../keyring";
 import { database } from "./client";
 import { deleteScopedSecrets } from "./secrets";
 
@@ -36,9 +36,8 @@ const selection = {
 type Row = { id: string; name: string; valueEncrypted: string; description: string | null; groupId: string; groupName: string };
 
 async function decryptRows(env: Env, rows: Row[]): Promise<ApiKey[]> {
-  const keyring = await getKeyring(env);
   return Promise.all(
-    rows.map(async ({ valueEncrypted, ...rest }) => ({ ...rest, value: await decrypt(valueEncrypted, keyring) })),
+    rows.map(async ({ valueEncrypted, ...rest }) => ({ ...rest, value: await decryptValue(env, valueEncrypted) })),
   );
 }
 
@@ -91,7 +90,7 @@ export async function insertKey(
       id,
       groupId: key.groupId,
       name: key.name,
-      valueEncrypted: await encrypt(key.value, keyring),
+      valueEncrypted: await encryptValue(env, key.value),
       valueHash: await lookupHash(key.value, keyring),
       description: key.description,
       createdAt: now,
@@ -113,7 +112,7 @@ export async function updateKey(
     .set({
       ...(changes.name !== undefined && { name: changes.name }),
       ...(changes.value !== undefined && {
-        valueEncrypted: await encrypt(changes.value, keyring),
+        valueEncrypted: await encryptValue(env, changes.value),
         valueHash: await lookupHash(changes.value, keyring),
       }),
       ...(changes.description !== undefined && { description: changes.description }),

@@ -1,9 +1,8 @@
 import { and, asc, eq, type SQL } from "drizzle-orm";
 import { secrets } from "../../../schema";
 import { bumpConfigVersion, cachedByVersionPer } from "../config-version";
-import { decrypt, encrypt } from "../crypto";
 import { newId, nowIso } from "../ids";
-import { getKeyring } from "../keyring";
+import { decryptValue, encryptValue } from "../keyring";
 import { database } from "./client";
 
 export type ScopeType = "global" | "function" | "group" | "key";
@@ -29,7 +28,7 @@ async function view(env: Env, row: Row, withValue: boolean): Promise<SecretView>
   const base: SecretView = { ...rest, scopeRef: scopeRef === "" ? null : scopeRef };
   if (!withValue) return base;
   try {
-    return { ...base, value: await decrypt(valueEncrypted, await getKeyring(env)), decryptionError: null };
+    return { ...base, value: await decryptValue(env, valueEncrypted), decryptionError: null };
   } catch (error) {
     // One unreadable value must not fail a whole listing: report it in place.
     return { ...base, value: "", decryptionError: error instanceof Error ? error.message : String(error) };
@@ -82,7 +81,7 @@ export async function insertSecret(
   const { value, ...rest } = input;
   await database(env)
     .insert(secrets)
-    .values({ id, ...rest, valueEncrypted: await encrypt(value, await getKeyring(env)), createdAt: now, updatedAt: now })
+    .values({ id, ...rest, valueEncrypted: await encryptValue(env, value), createdAt: now, updatedAt: now })
     .run();
   bumpConfigVersion();
   return { id };
@@ -92,7 +91,7 @@ export async function updateSecret(env: Env, id: string, changes: { value?: stri
   await database(env)
     .update(secrets)
     .set({
-      ...(changes.value !== undefined && { valueEncrypted: await encrypt(changes.value, await getKeyring(env)) }),
+      ...(changes.value !== undefined && { valueEncrypted: await encryptValue(env, changes.value) }),
       ...(changes.comment !== undefined && { comment: changes.comment }),
       updatedAt: nowIso(),
     })
@@ -124,5 +123,5 @@ const secretIndex = cachedByVersionPer(async (db: D1Database): Promise<Map<strin
 export async function lookupSecret(env: Env, name: string, scopeType: ScopeType, scopeRef: string): Promise<string | undefined> {
   const ciphertext = (await secretIndex(env.DB)).get(`${scopeType}:${scopeRef}:${name}`);
   if (ciphertext === undefined) return undefined;
-  return decrypt(ciphertext, await getKeyring(env));
+  return decryptValue(env, ciphertext);
 }

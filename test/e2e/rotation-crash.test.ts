@@ -1,0 +1,68 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { removeDataDir, type RunningServer, startServer } from "./server";
+
+const SECRETS = 2000;
+let dataDir = "";
+afterAll(() => removeDataDir(dataDir));
+
+type Status = { isInProgress: boolean; currentVersion: string };
+const status = async (server: RunningServer) => (await (await server.api("/api/encryption-keys/rotation")).json()) as Status;
+const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+
+async function inParallel<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await task(i);
+      }
+    }),
+  );
+  return results;
+}
+
+describe("key rotation interrupted by a crash", () => {
+  it(`resumes after SIGKILL and restart; all ${SECRETS} secrets and every key still decrypt`, async () => {
+    const first = await startServer();
+    dataDir = first.dataDir;
+    await inParallel(SECRETS, 8, async (i) => {
+      const response = await first.api("/api/secrets", json({ name: `S${i}`, value: `value-${i}`, scopeType: "global" }));
+      expect(response.status, first.output()).toBe(201);
+    });
+    const key = (await (await first.api("/api/keys", json({ groupId: "management", name: "survivor" }))).json()) as { value: string };
+    // Small, slow batches so that the kill lands in the middle of the rotation.
+    const slow = { "encryption.key-rotation.batch-size": "10", "encryption.key-rotation.batch-sleep-ms": "20" };
+    expect((await first.api("/api/settings", { method: "PUT", body: JSON.stringify({ settings: slow }) })).status).toBe(200);
+    const before = await status(first);
+
+    void first.api("/api/encryption-keys/rotation", { method: "POST" }).catch(() => undefined);
+    const deadline = Date.now() + 10_000;
+    while (!(await status(first)).isInProgress && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await status(first)).isInProgress).toBe(true);
+    await first.kill();
+
+    const second = await startServer({ dataDir });
+    try {
+      const resumed = Date.now() + 60_000;
+      let current = await status(second);
+      while (current.isInProgress && Date.now() < resumed) {
+        await new Promise((r) => setTimeout(r, 200));
+        current = await status(second);
+      }
+      expect(current.isInProgress).toBe(false);
+      expect(current.currentVersion).not.toBe(before.currentVersion);
+      const { secrets } = (await (await second.api("/api/secrets?includeValues=true")).json()) as {
+        secrets: { name: string; value: string; decryptionError: string | null }[];
+      };
+      expect(secrets).toHaveLength(SECRETS);
+      expect(secrets.filter((s) => s.decryptionError !== null)).toEqual([]);
+      expect(secrets.every((s) => s.value === `value-${s.name.slice(1)}`)).toBe(true);
+      expect((await fetch(`${second.management}/api/key-groups`, { headers: { "X-API-Key": key.value } })).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  }, 180_000);
+});
