@@ -13,17 +13,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { reencryptBatch } from "../workers/shared/db/reencrypt";
 import { settingNumber } from "../workers/shared/db/settings";
+import type { Keyring } from "../workers/shared/crypto";
 import { invalidateKeyring } from "../workers/shared/keyring";
 
-/** Raw key material, base64-encoded. */
-export interface Keyring {
-  currentVersion: string;
-  currentKey: string;
-  phasedOutVersion: string | null;
-  phasedOutKey: string | null;
-  hashKey: string;
-  lastRotationFinishedAt: string;
-}
+export type { Keyring };
 
 export interface RotationStatus {
   lastRotationAt: string;

@@ -1,7 +1,251 @@
 /**
- * SourceStore — the files of one code source (one instance per source id), chunked so that
- * a 50 MB file fits in SQLite rows on every runtime.
+ * SourceStore — owns the files of one code source (one instance per source id, named by it).
+ *
+ * Why a Durable Object: a file of a code source may be 50 MB, workerd has no writable disk
+ * we could share safely between processes, and SQLite rows must stay small. So each file is a
+ * row in `files` (path, size, mtime, chunk count, generation) and its bytes are ≤ 1 MiB BLOB
+ * rows in `chunks`, keyed by (generation, seq).
+ *
+ * Writes stream in: the body is read piece by piece and its chunks go under a fresh
+ * generation, so a large upload never sits in memory as one string. Only when the whole body
+ * has arrived is the file row pointed at the new generation, in one synchronous transaction;
+ * a reader therefore sees the old bytes or the new ones, never a mix. The maximum size is
+ * enforced while streaming and answered as a typed result.
+ *
+ * Readers stream out chunk by chunk. A generation replaced or deleted while a stream still
+ * reads it is kept until that stream ends; chunks no file points at (a write cut short by a
+ * restart) are removed when the object starts.
  */
 import { DurableObject } from "cloudflare:workers";
 
-export class SourceStore extends DurableObject {}
+export const CHUNK_BYTES = 1024 * 1024;
+
+export interface FileInfo {
+  path: string;
+  size: number;
+  mtime: string;
+}
+
+export interface FileStream extends FileInfo {
+  body: ReadableStream<Uint8Array>;
+}
+
+export interface WriteOptions {
+  /** POST: refuse to replace an existing file. PUT: replace it. */
+  createOnly: boolean;
+  maxBytes: number;
+}
+
+export type WriteResult =
+  | { ok: true; created: boolean; size: number }
+  | { ok: false; reason: "exists" }
+  | { ok: false; reason: "too-large"; size: number }
+  | { ok: false; reason: "incomplete" };
+
+type FileRow = { path: string; size: number; mtime: string; chunks: number; generation: number };
+
+export class SourceStore extends DurableObject<Env> {
+  private nextGeneration = 1;
+  /** Open read streams per generation. */
+  private readonly readers = new Map<number, number>();
+  /** Generations no file points at any more, kept while a stream still reads them. */
+  private readonly retired = new Set<number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.createTables();
+    ctx.storage.sql.exec("DELETE FROM chunks WHERE generation NOT IN (SELECT generation FROM files)");
+    const row = ctx.storage.sql.exec<{ g: number }>("SELECT COALESCE(MAX(generation), 0) + 1 AS g FROM files").one();
+    this.nextGeneration = row.g;
+  }
+
+  private createTables(): void {
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS files (
+      path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime TEXT NOT NULL,
+      chunks INTEGER NOT NULL, generation INTEGER NOT NULL)`);
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS chunks (
+      generation INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
+      PRIMARY KEY (generation, seq))`);
+  }
+
+  /** Every file, sorted by path. */
+  list(): FileInfo[] {
+    return this.ctx.storage.sql.exec<FileInfo & Record<string, SqlStorageValue>>("SELECT path, size, mtime FROM files ORDER BY path").toArray();
+  }
+
+  stat(path: string): FileInfo | null {
+    const row = this.fileRow(path);
+    return row === null ? null : { path: row.path, size: row.size, mtime: row.mtime };
+  }
+
+  /** The file's bytes as a stream, or null when there is no such file. */
+  read(path: string): FileStream | null {
+    const file = this.fileRow(path);
+    if (file === null) return null;
+    const { generation, chunks } = file;
+    this.readers.set(generation, (this.readers.get(generation) ?? 0) + 1);
+    let seq = 0;
+    let open = true;
+    const release = () => {
+      if (!open) return;
+      open = false;
+      const left = (this.readers.get(generation) ?? 1) - 1;
+      if (left > 0) this.readers.set(generation, left);
+      else {
+        this.readers.delete(generation);
+        if (this.retired.delete(generation)) this.dropGeneration(generation);
+      }
+    };
+    const body = new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        if (seq >= chunks) {
+          release();
+          controller.close();
+          return;
+        }
+        const data = this.chunk(generation, seq++);
+        if (data === null) {
+          release();
+          controller.error(new Error("file storage was removed while being read"));
+          return;
+        }
+        controller.enqueue(data);
+      },
+      cancel: release,
+    });
+    return { path: file.path, size: file.size, mtime: file.mtime, body };
+  }
+
+  /** The whole file in memory, or null; for small files such as handler modules. */
+  readBytes(path: string): Uint8Array | null {
+    const file = this.fileRow(path);
+    if (file === null) return null;
+    const bytes = new Uint8Array(file.size);
+    let offset = 0;
+    for (let seq = 0; seq < file.chunks; seq++) {
+      const data = this.chunk(file.generation, seq);
+      if (data === null) throw new Error(`chunk ${seq} of ${path} is missing`);
+      bytes.set(data, offset);
+      offset += data.byteLength;
+    }
+    return bytes;
+  }
+
+  /** Streams `body` in as the new content of `path`; see the file comment. */
+  async write(path: string, body: ReadableStream<Uint8Array>, options: WriteOptions): Promise<WriteResult> {
+    if (options.createOnly && this.fileRow(path) !== null) {
+      await body.cancel().catch(() => undefined);
+      return { ok: false, reason: "exists" };
+    }
+    const generation = this.nextGeneration++;
+    const received = await this.receive(generation, body, options.maxBytes);
+    if (!received.ok) {
+      this.dropGeneration(generation);
+      return received;
+    }
+    const mtime = new Date().toISOString();
+    const previous = this.ctx.storage.transactionSync(() => {
+      const existing = this.fileRow(path);
+      if (existing !== null && options.createOnly) return "exists" as const;
+      this.ctx.storage.sql.exec(
+        `INSERT INTO files (path, size, mtime, chunks, generation) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime = excluded.mtime,
+           chunks = excluded.chunks, generation = excluded.generation`,
+        path,
+        received.size,
+        mtime,
+        received.chunks,
+        generation,
+      );
+      return existing;
+    });
+    if (previous === "exists") {
+      this.dropGeneration(generation);
+      return { ok: false, reason: "exists" };
+    }
+    if (previous !== null) this.retire(previous.generation);
+    return { ok: true, created: previous === null, size: received.size };
+  }
+
+  /** Removes one file; false when there was none. */
+  delete(path: string): boolean {
+    const file = this.fileRow(path);
+    if (file === null) return false;
+    this.ctx.storage.sql.exec("DELETE FROM files WHERE path = ?", path);
+    this.retire(file.generation);
+    return true;
+  }
+
+  /** Removes every file and the object's storage (the source is being deleted). */
+  async deleteAll(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+    this.retired.clear();
+    this.createTables();
+  }
+
+  private async receive(
+    generation: number,
+    body: ReadableStream<Uint8Array>,
+    maxBytes: number,
+  ): Promise<{ ok: true; size: number; chunks: number } | { ok: false; reason: "too-large"; size: number } | { ok: false; reason: "incomplete" }> {
+    const reader = body.getReader();
+    const buffer = new Uint8Array(CHUNK_BYTES);
+    let filled = 0;
+    let size = 0;
+    let seq = 0;
+    for (;;) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch {
+        return { ok: false, reason: "incomplete" };
+      }
+      if (next.done) break;
+      const piece = next.value;
+      size += piece.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return { ok: false, reason: "too-large", size };
+      }
+      for (let offset = 0; offset < piece.byteLength; ) {
+        const n = Math.min(CHUNK_BYTES - filled, piece.byteLength - offset);
+        buffer.set(piece.subarray(offset, offset + n), filled);
+        filled += n;
+        offset += n;
+        if (filled === CHUNK_BYTES) {
+          this.insertChunk(generation, seq++, buffer);
+          filled = 0;
+        }
+      }
+    }
+    if (filled > 0) this.insertChunk(generation, seq++, buffer.subarray(0, filled));
+    return { ok: true, size, chunks: seq };
+  }
+
+  private insertChunk(generation: number, seq: number, data: Uint8Array): void {
+    this.ctx.storage.sql.exec("INSERT INTO chunks (generation, seq, data) VALUES (?, ?, ?)", generation, seq, data.slice().buffer);
+  }
+
+  private chunk(generation: number, seq: number): Uint8Array | null {
+    const row = this.ctx.storage.sql
+      .exec<{ data: ArrayBuffer }>("SELECT data FROM chunks WHERE generation = ? AND seq = ?", generation, seq)
+      .toArray()[0];
+    return row === undefined ? null : new Uint8Array(row.data);
+  }
+
+  private fileRow(path: string): FileRow | null {
+    const row = this.ctx.storage.sql
+      .exec<FileRow>("SELECT path, size, mtime, chunks, generation FROM files WHERE path = ?", path)
+      .toArray()[0];
+    return row ?? null;
+  }
+
+  private retire(generation: number): void {
+    if ((this.readers.get(generation) ?? 0) > 0) this.retired.add(generation);
+    else this.dropGeneration(generation);
+  }
+
+  private dropGeneration(generation: number): void {
+    this.ctx.storage.sql.exec("DELETE FROM chunks WHERE generation = ?", generation);
+  }
+}

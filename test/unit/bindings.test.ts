@@ -19,9 +19,9 @@ describe("wrangler.toml and config.capnp", () => {
   it("declare the same binding names", () => {
     const fromCapnp = [...capnpBindingsBlock().matchAll(/^\s*\(name = "([A-Za-z0-9_]+)"/gm)].map((m) => m[1]).sort();
     const fromWrangler = [
-      ...wrangler.d1_databases.map((d) => d.binding),
-      ...wrangler.worker_loaders.map((l) => l.binding),
-      ...wrangler.durable_objects.bindings.map((b) => b.name),
+      ...wrangler.d1_databases.map((d: { binding: string }) => d.binding),
+      ...wrangler.worker_loaders.map((l: { binding: string }) => l.binding),
+      ...wrangler.durable_objects.bindings.map((b: { name: string }) => b.name),
       ...Object.keys(wrangler.vars),
     ].sort();
     expect(fromCapnp).toEqual(fromWrangler);
@@ -30,7 +30,7 @@ describe("wrangler.toml and config.capnp", () => {
 
   it("declare the same Durable Object classes", () => {
     const fromCapnp = [...capnp.matchAll(/className = "([A-Za-z]+)"/g)].map((m) => m[1]).sort();
-    const fromWrangler = wrangler.migrations.flatMap((m) => m.new_sqlite_classes ?? []).sort();
+    const fromWrangler = wrangler.migrations.flatMap((m: { new_sqlite_classes?: string[] }) => m.new_sqlite_classes ?? []).sort();
     expect(fromCapnp).toEqual(fromWrangler);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decrypt, encrypt, lookupHash, MAX_PLAINTEXT_BYTES } from "../../workers/shared/crypto";
 import { generateKeyValue, GROUP_NAME_PATTERN, KEY_VALUE_PATTERN } from "../../workers/shared/key-values";
-import type { Keyring } from "../../durable-objects/key-vault";
+import type { Keyring } from "../../workers/shared/crypto";
 
 const key = (fill: number) => btoa(String.fromCharCode(...new Uint8Array(32).fill(fill)));
 const keyring: Keyring = {

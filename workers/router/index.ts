@@ -25,6 +25,7 @@ export class ManagementGateway extends WorkerEntrypoint<Env> {
   }
 }
 
+export { FunctionServices } from "./run/services";
 export { KeyVault } from "../../durable-objects/key-vault";
 export { SourceStore } from "../../durable-objects/source-store";
 export { SqlDatabase } from "../../durable-objects/sql-database";

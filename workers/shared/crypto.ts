@@ -2,7 +2,16 @@
  * Encryption at rest (spec §8.2): `<version letter>` + base64(12-byte IV ‖ AES-256-GCM
  * ciphertext ‖ 16-byte tag), and HMAC-SHA256 lookup hashes. Pure functions over a keyring.
  */
-import type { Keyring } from "../../durable-objects/key-vault";
+
+/** Raw key material, base64-encoded: what the KeyVault Durable Object owns. */
+export interface Keyring {
+  currentVersion: string;
+  currentKey: string;
+  phasedOutVersion: string | null;
+  phasedOutKey: string | null;
+  hashKey: string;
+  lastRotationFinishedAt: string;
+}
 
 export const MAX_PLAINTEXT_BYTES = 16 * 1024;
 const IV_BYTES = 12;
@@ -14,7 +23,7 @@ export function base64Encode(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-export function base64Decode(text: string): Uint8Array {
+export function base64Decode(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);

@@ -1,4 +1,4 @@
-import type { Keyring } from "../../durable-objects/key-vault";
+import type { Keyring } from "./crypto";
 import { decrypt, encrypt } from "./crypto";
 
 let cached: Keyring | undefined;

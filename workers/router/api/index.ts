@@ -1,7 +1,11 @@
 import { toErrorResponse } from "../../shared/errors";
 import { requireApiKey } from "../middleware/auth";
+import { functionRoutes } from "./functions";
+import { encryptionKeyRoutes } from "./encryption-keys";
 import { keyGroupRoutes } from "./key-groups";
 import { keyRoutes } from "./keys";
+import { fileRoutes } from "./files";
+import { sourceRoutes } from "./sources";
 import { secretRoutes } from "./secrets";
 import { settingsRoutes } from "./settings";
 import { createApiRouter } from "./router";
@@ -10,7 +14,11 @@ const router = createApiRouter();
 router.all("*", (request, env: Env) => requireApiKey(request, env));
 keyGroupRoutes(router);
 keyRoutes(router);
+functionRoutes(router);
+sourceRoutes(router);
+fileRoutes(router);
 secretRoutes(router);
+encryptionKeyRoutes(router);
 settingsRoutes(router);
 router.all("*", () => new Response("404 Not Found", { status: 404, headers: { "Content-Type": "text/plain; charset=UTF-8" } }));
 

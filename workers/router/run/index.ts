@@ -1,6 +1,20 @@
-import { json } from "../../shared/errors";
+import { cachedByVersionPer } from "../../shared/config-version";
+import { listFunctions } from "../../shared/db/functions";
+import { toErrorResponse } from "../../shared/errors";
+import { invokeFunction } from "./invoke";
+import { buildRouteTable, type RunApp, stripRunPrefix } from "./route-table";
 
-/** Serves `/run` and `/run/*` (functions and their isolates come with the functions issue). */
-export async function handleRun(_request: Request, _env: Env, _ctx: ExecutionContext, _requestId: string): Promise<Response> {
-  return json({ error: "Function not found" }, 404);
+/** The route table, rebuilt only when the configuration version moves. */
+const routeTable = cachedByVersionPer(
+  async (db: D1Database): Promise<RunApp<Env>> => buildRouteTable(await listFunctions({ DB: db }), invokeFunction),
+);
+
+/** Serves `/run` and `/run/*`: match a function, check its key, run it in its isolate. */
+export async function handleRun(request: Request, env: Env, ctx: ExecutionContext, requestId: string): Promise<Response> {
+  try {
+    const app = await routeTable(env.DB);
+    return await app.fetch(stripRunPrefix(request), { env, requestId }, ctx);
+  } catch (error) {
+    return toErrorResponse(error, requestId);
+  }
 }

@@ -7,7 +7,7 @@
  */
 import { and, eq, like, or, sql } from "drizzle-orm";
 import { apiKeys, codeSources, secrets, settings } from "../../../schema";
-import type { Keyring } from "../../../durable-objects/key-vault";
+import type { Keyring } from "../crypto";
 import { bumpConfigVersion } from "../config-version";
 import { decrypt, encrypt } from "../crypto";
 import { database } from "./client";

@@ -1,0 +1,72 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { ConsoleEntry } from "../../sandbox/console-capture";
+import type { SecretScope } from "../../sandbox/types";
+import { lookupSecret } from "../../shared/db/secrets";
+import { findInvocation, type Invocation } from "./invocations";
+
+/** The last console entries of function calls, until log storage takes them (logs issue). */
+const recentEntries: { functionId: string; requestId: string; entry: ConsoleEntry }[] = [];
+const RECENT_LIMIT = 1000;
+
+/** Console entries recorded for one call, oldest first. */
+export function recordedConsoleEntries(requestId: string): ConsoleEntry[] {
+  return recentEntries.filter((e) => e.requestId === requestId).map((e) => e.entry);
+}
+
+async function secretInScope(env: Env, call: Invocation, name: string, scope: SecretScope): Promise<string | undefined> {
+  if (scope === "global") return lookupSecret(env, name, "global", "");
+  if (scope === "function") return lookupSecret(env, name, "function", call.functionId);
+  if (call.key === undefined) return undefined;
+  return scope === "group" ? lookupSecret(env, name, "group", call.key.groupId) : lookupSecret(env, name, "key", call.key.keyId);
+}
+
+/**
+ * What a function isolate may ask of the platform, over RPC: secrets and log shipping. Each
+ * isolate's env holds a stub of this entrypoint bound to its function (props), made with
+ * `ctx.exports.FunctionServices({ props })`; calls name the request they belong to.
+ */
+export class FunctionServices extends WorkerEntrypoint<Env, { functionId: string }> {
+  #call(requestId: string): Invocation | undefined {
+    return findInvocation(requestId, this.ctx.props.functionId);
+  }
+
+  /** No scope: the first of key → group → function → global; with one, only that scope. */
+  async getSecret(requestId: string, name: string, scope?: SecretScope): Promise<string | undefined> {
+    const call = this.#call(requestId);
+    if (call === undefined) return undefined;
+    if (scope !== undefined) return secretInScope(this.env, call, name, scope);
+    for (const each of ["key", "group", "function", "global"] as const) {
+      const value = await secretInScope(this.env, call, name, each);
+      if (value !== undefined) return value;
+    }
+    return undefined;
+  }
+
+  /** Every scope's value of a secret (spec §2.2); undefined when no scope has it. */
+  async getCompleteSecret(requestId: string, name: string): Promise<object | undefined> {
+    const call = this.#call(requestId);
+    if (call === undefined) return undefined;
+    const result: Record<string, unknown> = {};
+    const global = await secretInScope(this.env, call, name, "global");
+    if (global !== undefined) result.global = global;
+    const fn = await secretInScope(this.env, call, name, "function");
+    if (fn !== undefined) result.function = fn;
+    const key = call.key;
+    if (key !== undefined) {
+      const group = await secretInScope(this.env, call, name, "group");
+      if (group !== undefined) result.group = { value: group, groupId: key.groupId, groupName: key.groupName };
+      const own = await secretInScope(this.env, call, name, "key");
+      if (own !== undefined) {
+        result.key = { value: own, groupId: key.groupId, groupName: key.groupName, keyId: key.keyId, keyName: key.keyName };
+      }
+    }
+    return Object.keys(result).length === 0 ? undefined : result;
+  }
+
+  /** Console output of one call, shipped by the prelude after the response. */
+  async log(requestId: string, entries: ConsoleEntry[]): Promise<void> {
+    const { functionId } = this.ctx.props;
+    for (const entry of entries) recentEntries.push({ functionId, requestId, entry });
+    if (recentEntries.length > RECENT_LIMIT) recentEntries.splice(0, recentEntries.length - RECENT_LIMIT);
+  }
+}

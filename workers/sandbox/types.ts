@@ -1,0 +1,34 @@
+import type { ConsoleEntry } from "./console-capture";
+
+/** What a function's isolate knows about the function (fixed for the isolate's lifetime). */
+export interface RouteInfo {
+  name: string;
+  description?: string;
+  handler: string;
+  route: string;
+  methods: string[];
+  keys?: string[];
+}
+
+export type SecretScope = "global" | "function" | "group" | "key";
+
+/** The platform's RPC surface for one function (the router's FunctionServices entrypoint). */
+export interface SandboxServices {
+  getSecret(requestId: string, name: string, scope?: SecretScope): Promise<string | undefined>;
+  getCompleteSecret(requestId: string, name: string): Promise<object | undefined>;
+  log(requestId: string, entries: ConsoleEntry[]): Promise<void>;
+}
+
+/** The env the router gives every function isolate; the handler never sees it. */
+export interface SandboxEnv {
+  /** Specifier of the handler's module, relative to the prelude, e.g. `./my-functions/hello.ts`. */
+  HANDLER_MODULE: string;
+  ROUTE: RouteInfo;
+  SERVICES: SandboxServices;
+}
+
+/** Per-call facts, passed as the entrypoint's props. */
+export interface InvocationProps {
+  requestId: string;
+  authenticatedKeyGroup?: string;
+}
