@@ -1,9 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { codeSources } from "../../../schema";
 import { bumpConfigVersion, cachedByVersion } from "../config-version";
-import { encrypt } from "../crypto";
 import { newId, nowIso } from "../ids";
-import { getKeyring } from "../keyring";
+import { encryptValue } from "../keyring";
 import { isGitTypeSettings, REDACTED, type SourceType, type SyncSettings, type TypeSettings } from "../source-settings";
 import { database } from "./client";
 
@@ -42,7 +41,7 @@ function toRecord(row: Row): SourceRecord {
 async function sealSecret(env: Env, given: string | undefined, stored: string | undefined): Promise<string | undefined> {
   if (given === undefined) return undefined;
   if (given === REDACTED) return stored;
-  return encrypt(given, await getKeyring(env));
+  return encryptValue(env, given);
 }
 
 async function sealTypeSettings(env: Env, given: TypeSettings, stored: TypeSettings): Promise<TypeSettings> {
