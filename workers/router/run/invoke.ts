@@ -52,7 +52,7 @@ async function callIsolate(c: RunContext<Env>, prepared: PreparedFunction, authe
     return isolateFailureResponse(c, error);
   } finally {
     finished();
-    c.executionCtx.waitUntil(pool.sweep(evictIn(env)));
+    if (pool.isSweepDue()) c.executionCtx.waitUntil(pool.sweep(evictIn(env)));
   }
 }
 

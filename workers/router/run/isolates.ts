@@ -76,10 +76,15 @@ export class IsolatePool<Code> {
     return [...chosen];
   }
 
+  /** True when a sweep should run now (cheap: checked on every call). */
+  isSweepDue(now = Date.now()): boolean {
+    if (!this.#canEvict) return false;
+    return now - this.#lastSweep >= SWEEP_INTERVAL_MS || this.#live.size > MAX_LIVE;
+  }
+
   /** Runs a sweep when one is due; never throws. */
   async sweep(evict: Evict<Code>, now = Date.now()): Promise<number> {
-    const due = now - this.#lastSweep >= SWEEP_INTERVAL_MS || this.#live.size > MAX_LIVE;
-    if (!this.#canEvict || !due) return 0;
+    if (!this.isSweepDue(now)) return 0;
     this.#lastSweep = now;
     let evicted = 0;
     for (const id of this.victims(now)) {

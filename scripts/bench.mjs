@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+// `npm run bench`: measures /run against a plain workerd hello-world worker on this machine.
+// Starts the self-hosted server (scripts/start.mjs) and a baseline workerd, drives each with
+// autocannon (10 connections × 5 s), times the first call of 30 freshly uploaded function
+// versions, and measures workerd's resident memory per loaded function over 200 functions.
+// Prints progress lines, then one JSON object as the last line.
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildAll } from "./build.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const workerdBin = join(root, "node_modules/.bin/workerd");
+const API_KEY = "bench-management-key";
+const LOAD = { connections: 10, duration: 5 };
+const FIRST_CALLS = 30;
+const MEMORY_FUNCTIONS = 200;
+
+const log = (line) => console.log(`bench: ${line}`);
+const round = (n, digits = 2) => Number(n.toFixed(digits));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+async function drive(url, headers = {}) {
+  const result = await autocannon({ url, headers, ...LOAD });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { rps: round(result.requests.average, 0), p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+}
+
+function rssKiB(pid) {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return match ? Number(match[1]) : NaN;
+}
+
+/** The workerd process the supervisor started. */
+function childPid(pid) {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/);
+  return Number(children[0]);
+}
+
+const BASELINE_CONFIG = (port) => `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "hello", worker = .hello) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "hello") ],
+);
+const hello :Workerd.Worker = (
+  modules = [ (name = "hello.js", esModule = "export default { fetch() { return Response.json({ message: 'Hello, World!' }); } };") ],
+  compatibilityDate = "2026-04-20",
+);
+`;
+
+const HELLO = 'export default async function (c, ctx) { return c.json({ message: "Hello, World!", requestId: ctx.requestId }); }';
+
+async function main() {
+  await buildAll();
+  const temp = mkdtempSync(join(tmpdir(), "crude-bench-"));
+  const children = [];
+  try {
+    const basePort = await freePort();
+    writeFileSync(join(temp, "baseline.capnp"), BASELINE_CONFIG(basePort));
+    children.push(spawn(workerdBin, ["serve", join(temp, "baseline.capnp"), "--experimental"], { stdio: "ignore" }));
+    const [functionPort, managementPort] = [await freePort(), await freePort()];
+    const server = spawn(process.execPath, [join(root, "scripts/start.mjs"), "--no-build"], {
+      cwd: root,
+      stdio: "ignore",
+      env: { ...process.env, FUNCTION_PORT: String(functionPort), MANAGEMENT_PORT: String(managementPort), HOST: "127.0.0.1", DATA_DIR: join(temp, "data"), MANAGEMENT_API_KEY: API_KEY },
+    });
+    children.push(server);
+    const fns = `http://127.0.0.1:${functionPort}`;
+    const mgmt = `http://127.0.0.1:${managementPort}`;
+    await Promise.all([waitFor(`http://127.0.0.1:${basePort}/`), waitFor(`${fns}/health`), waitFor(`${mgmt}/health`)]);
+    const workerdPid = childPid(server.pid);
+
+    const api = async (path, method, body, raw = false) => {
+      const response = await fetch(`${mgmt}/api${path}`, {
+        method,
+        headers: { "X-API-Key": API_KEY, ...(raw ? {} : { "Content-Type": "application/json" }) },
+        body: raw ? body : JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+      return response.status === 204 ? null : response.json();
+    };
+    const { id: sourceId } = await api("/sources", "POST", { name: "bench", type: "manual" });
+    const putFile = (path, text) => api(`/sources/${sourceId}/files/${path}`, "PUT", text, true);
+    const addFunction = (name, route, extra = {}) => api("/functions", "POST", { name, handler: `bench/${name}.ts`, route, methods: ["GET"], ...extra });
+
+    await putFile("public.ts", HELLO);
+    await putFile("protected.ts", HELLO);
+    await addFunction("public", "/public");
+    await addFunction("protected", "/protected", { keys: ["management"] });
+    await fetch(`${fns}/run/public`).then((r) => r.text());
+    await fetch(`${fns}/run/protected`, { headers: { "X-API-Key": API_KEY } }).then((r) => r.text());
+
+    log(`baseline workerd hello world, ${LOAD.connections} connections × ${LOAD.duration} s`);
+    const baseline = await drive(`http://127.0.0.1:${basePort}/`);
+    log("public function");
+    const pub = await drive(`${fns}/run/public`);
+    log("protected function (X-API-Key)");
+    const prot = await drive(`${fns}/run/protected`, { "X-API-Key": API_KEY });
+
+    log(`first call of ${FIRST_CALLS} newly uploaded versions`);
+    await putFile("first.ts", HELLO);
+    await addFunction("first", "/first");
+    const firsts = [];
+    for (let i = 0; i < FIRST_CALLS; i++) {
+      await putFile("first.ts", `${HELLO}\n// version ${i}`);
+      const started = performance.now();
+      const response = await fetch(`${fns}/run/first`);
+      await response.text();
+      firsts.push(performance.now() - started);
+      if (!response.ok) throw new Error(`first call ${i}: ${response.status}`);
+    }
+    firsts.sort((a, b) => a - b);
+
+    log(`memory over ${MEMORY_FUNCTIONS} loaded functions`);
+    for (let i = 0; i < MEMORY_FUNCTIONS; i++) {
+      await putFile(`mem${i}.ts`, `${HELLO}\n// function ${i}`);
+      await addFunction(`mem${i}`, `/mem/${i}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const before = rssKiB(workerdPid);
+    for (let i = 0; i < MEMORY_FUNCTIONS; i++) {
+      const response = await fetch(`${fns}/run/mem/${i}`);
+      await response.text();
+      if (!response.ok) throw new Error(`mem${i}: ${response.status}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const after = rssKiB(workerdPid);
+
+    const result = {
+      baseline,
+      public: { ...pub, ratio: round(pub.rps / baseline.rps) },
+      protected: { ...prot, ratio: round(prot.rps / baseline.rps) },
+      firstCall: { p50Ms: round(percentile(firsts, 50)), p99Ms: round(percentile(firsts, 99)), n: firsts.length },
+      memoryPerFunctionMB: round((after - before) / 1024 / MEMORY_FUNCTIONS),
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    for (const child of children) child.kill("SIGTERM");
+    await new Promise((r) => setTimeout(r, 300));
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench failed: ${error.stack ?? error.message}`);
+  process.exit(1);
+});
