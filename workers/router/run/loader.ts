@@ -76,23 +76,18 @@ export async function prepare(fn: FunctionDef, map: ModuleMap): Promise<Prepared
 
 /**
  * Each function's module map and loader id, kept until the configuration version moves (every
- * function, key or file write bumps it), so a call reads no file and transpiles nothing.
+ * function, key or file write bumps it), so a call reads no file and transpiles nothing. Only
+ * finished preparations are shared: workerd does not let one request wait on another's I/O,
+ * so calls that arrive while a function is first prepared each prepare it themselves.
  */
-const preparations = cachedByVersion(async () => new Map<string, Promise<Preparation>>());
+const preparations = cachedByVersion(async () => new Map<string, Preparation>());
 
 export async function prepareFunction(env: Env, fn: FunctionDef): Promise<Preparation> {
   const cache = await preparations();
-  let prepared = cache.get(fn.id);
-  if (prepared === undefined) {
-    prepared = buildModuleMap(fn.handler, sourceReader(env)).then(async (result) =>
-      result.ok ? { ok: true as const, fn: await prepare(fn, result.map) } : result,
-    );
-    const pending = prepared;
-    cache.set(fn.id, pending);
-    // A failed read (not a missing file) must not stick: the next call tries again.
-    pending.catch(() => {
-      if (cache.get(fn.id) === pending) cache.delete(fn.id);
-    });
-  }
-  return prepared;
+  const ready = cache.get(fn.id);
+  if (ready !== undefined) return ready;
+  const result = await buildModuleMap(fn.handler, sourceReader(env));
+  const preparation: Preparation = result.ok ? { ok: true, fn: await prepare(fn, result.map) } : result;
+  cache.set(fn.id, preparation);
+  return preparation;
 }
