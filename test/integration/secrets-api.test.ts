@@ -48,6 +48,7 @@ describe("/api/secrets", () => {
     expect(byName.secrets.map((s) => s.value).sort()).toEqual(["a", "c"]);
     const missing = unique("none");
     await expectError(await api(`/secrets/by-name/${missing}`), 404, `No secrets found with name '${missing}'`);
+    await expectError(await api("/secrets/by-name/%ZZ"), 400, "Invalid secret name");
   });
 
   it("answers 404 when the scoped group or key does not exist", async () => {

@@ -14,7 +14,7 @@ import {
   updateSecret,
 } from "../../shared/db/secrets";
 import { HttpError, isUniqueViolation, json } from "../../shared/errors";
-import { readJsonObject } from "../../shared/http";
+import { decodeSegment, readJsonObject } from "../../shared/http";
 import { isValidId } from "../../shared/ids";
 import { MAX_PLAINTEXT_BYTES } from "../../shared/crypto";
 import { parseInput } from "../../shared/validation";
@@ -82,7 +82,7 @@ export function secretRoutes(router: ApiRouter): void {
   });
 
   router.get("/secrets/by-name/:name", async (request, env: Env) => {
-    const name = decodeURIComponent(request.params.name ?? "");
+    const name = decodeSegment(request.params.name ?? "", "Invalid secret name");
     const found = await listSecrets(env, { name, scopeType: scopeFilter(request.query.scope) }, true);
     if (found.length === 0) throw new HttpError(404, `No secrets found with name '${name}'`);
     return json({ name, secrets: found });
