@@ -146,12 +146,28 @@ const keyIndex = cachedByVersionPer(async (db: D1Database): Promise<Map<string, 
 });
 
 /**
+ * Lookup hashes of recently presented key values. The HMAC key never rotates, so an entry stays
+ * right for the life of the isolate; the map is simply emptied when it grows past its bound.
+ */
+const recentHashes = new Map<string, string>();
+const RECENT_HASHES_MAX = 1024;
+
+async function presentedKeyHash(env: Env, value: string): Promise<string> {
+  const known = recentHashes.get(value);
+  if (known !== undefined) return known;
+  const hash = await lookupHash(value, await getKeyring(env));
+  if (recentHashes.size >= RECENT_HASHES_MAX) recentHashes.clear();
+  recentHashes.set(value, hash);
+  return hash;
+}
+
+/**
  * Finds the first of `groupIds` (in their order) holding a key with this value. Answers from
- * memory: no query on the hot path.
+ * memory: no query and, for a key seen recently, no HMAC on the hot path.
  */
 export async function matchKey(env: Env, value: string, groupIds: readonly string[]): Promise<KeyMatch | undefined> {
-  const [index, keyring] = await Promise.all([keyIndex(env.DB), getKeyring(env)]);
-  const matches = index.get(await lookupHash(value, keyring));
+  const [index, hash] = await Promise.all([keyIndex(env.DB), presentedKeyHash(env, value)]);
+  const matches = index.get(hash);
   if (matches === undefined) return undefined;
   for (const groupId of groupIds) {
     const match = matches.find((m) => m.groupId === groupId);
