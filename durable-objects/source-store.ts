@@ -12,6 +12,11 @@
  * a reader therefore sees the old bytes or the new ones, never a mix. The maximum size is
  * enforced while streaming and answered as a typed result.
  *
+ * A git sync replaces the whole tree: its files are staged under fresh generations (rows in
+ * `staged`, over several calls), then `commitReplace` points `files` at them in one
+ * transaction, so a reader sees the old tree or the new one, never half a sync. A staging
+ * lives in memory only; after a restart its leftovers are removed with the other orphans.
+ *
  * Readers stream out chunk by chunk. A generation replaced or deleted while a stream still
  * reads it is kept until that stream ends; chunks no file points at (a write cut short by a
  * restart) are removed when the object starts.
@@ -36,6 +41,12 @@ export interface WriteOptions {
   maxBytes: number;
 }
 
+/** A file of a whole-tree replacement, sent in batches. */
+export interface StagedFile {
+  path: string;
+  bytes: Uint8Array;
+}
+
 export type WriteResult =
   | { ok: true; created: boolean; size: number }
   | { ok: false; reason: "exists" }
@@ -50,10 +61,13 @@ export class SourceStore extends DurableObject<Env> {
   private readonly readers = new Map<number, number>();
   /** Generations no file points at any more, kept while a stream still reads them. */
   private readonly retired = new Set<number>();
+  /** Whole-tree replacements in progress. */
+  private readonly stagings = new Set<number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.createTables();
+    ctx.storage.sql.exec("DELETE FROM staged");
     ctx.storage.sql.exec("DELETE FROM chunks WHERE generation NOT IN (SELECT generation FROM files)");
     const row = ctx.storage.sql.exec<{ g: number }>("SELECT COALESCE(MAX(generation), 0) + 1 AS g FROM files").one();
     this.nextGeneration = row.g;
@@ -66,6 +80,9 @@ export class SourceStore extends DurableObject<Env> {
     this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS chunks (
       generation INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
       PRIMARY KEY (generation, seq))`);
+    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS staged (
+      staging INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,
+      chunks INTEGER NOT NULL, generation INTEGER NOT NULL, PRIMARY KEY (staging, path))`);
   }
 
   /** Every file, sorted by path. */
@@ -176,10 +193,75 @@ export class SourceStore extends DurableObject<Env> {
     return true;
   }
 
+  /** Starts a whole-tree replacement; files not staged before the commit are removed by it. */
+  beginReplace(): number {
+    const staging = this.nextGeneration++;
+    this.stagings.add(staging);
+    return staging;
+  }
+
+  /** Adds files to a replacement; false when it is unknown (aborted, or the object restarted). */
+  stageFiles(staging: number, files: StagedFile[]): boolean {
+    if (!this.stagings.has(staging)) return false;
+    for (const { path, bytes } of files) {
+      const generation = this.nextGeneration++;
+      let seq = 0;
+      for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
+        this.insertChunk(generation, seq++, bytes.subarray(offset, offset + CHUNK_BYTES));
+      }
+      this.stageRow(staging, path, bytes.byteLength, seq, generation);
+    }
+    return true;
+  }
+
+  /** Streams one (large) file into a replacement; false when the staging is unknown or the body broke off. */
+  async stageStream(staging: number, path: string, body: ReadableStream<Uint8Array>): Promise<boolean> {
+    if (!this.stagings.has(staging)) {
+      await body.cancel().catch(() => undefined);
+      return false;
+    }
+    const generation = this.nextGeneration++;
+    const received = await this.receive(generation, body, Number.MAX_SAFE_INTEGER);
+    if (!received.ok || !this.stagings.has(staging)) {
+      this.dropGeneration(generation);
+      return false;
+    }
+    this.stageRow(staging, path, received.size, received.chunks, generation);
+    return true;
+  }
+
+  /** Switches every file to the staged tree in one transaction; the file count, or null when the staging is unknown. */
+  commitReplace(staging: number): number | null {
+    if (!this.stagings.delete(staging)) return null;
+    const mtime = new Date().toISOString();
+    const previous = this.ctx.storage.transactionSync(() => {
+      const old = this.ctx.storage.sql.exec<{ generation: number }>("SELECT generation FROM files").toArray();
+      this.ctx.storage.sql.exec("DELETE FROM files");
+      this.ctx.storage.sql.exec(
+        "INSERT INTO files (path, size, mtime, chunks, generation) SELECT path, size, ?, chunks, generation FROM staged WHERE staging = ?",
+        mtime,
+        staging,
+      );
+      this.ctx.storage.sql.exec("DELETE FROM staged WHERE staging = ?", staging);
+      return old;
+    });
+    for (const { generation } of previous) this.retire(generation);
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM files").one().n;
+  }
+
+  /** Drops a replacement and everything staged for it. */
+  abortReplace(staging: number): void {
+    if (!this.stagings.delete(staging)) return;
+    const rows = this.ctx.storage.sql.exec<{ generation: number }>("SELECT generation FROM staged WHERE staging = ?", staging).toArray();
+    this.ctx.storage.sql.exec("DELETE FROM staged WHERE staging = ?", staging);
+    for (const { generation } of rows) this.dropGeneration(generation);
+  }
+
   /** Removes every file and the object's storage (the source is being deleted). */
   async deleteAll(): Promise<void> {
     await this.ctx.storage.deleteAll();
     this.retired.clear();
+    this.stagings.clear();
     this.createTables();
   }
 
@@ -224,6 +306,21 @@ export class SourceStore extends DurableObject<Env> {
 
   private insertChunk(generation: number, seq: number, data: Uint8Array): void {
     this.ctx.storage.sql.exec("INSERT INTO chunks (generation, seq, data) VALUES (?, ?, ?)", generation, seq, data.slice().buffer);
+  }
+
+  private stageRow(staging: number, path: string, size: number, chunks: number, generation: number): void {
+    const replaced = this.ctx.storage.sql
+      .exec<{ generation: number }>("SELECT generation FROM staged WHERE staging = ? AND path = ?", staging, path)
+      .toArray()[0];
+    if (replaced !== undefined) this.dropGeneration(replaced.generation);
+    this.ctx.storage.sql.exec(
+      "INSERT OR REPLACE INTO staged (staging, path, size, chunks, generation) VALUES (?, ?, ?, ?, ?)",
+      staging,
+      path,
+      size,
+      chunks,
+      generation,
+    );
   }
 
   private chunk(generation: number, seq: number): Uint8Array | null {

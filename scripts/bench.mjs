@@ -2,7 +2,9 @@
 // `npm run bench`: measures /run against a plain workerd hello-world worker on this machine.
 // Starts the self-hosted server (scripts/start.mjs) and a baseline workerd, drives each with
 // autocannon (10 connections × 5 s), times the first call of 30 freshly uploaded function
-// versions, and measures workerd's resident memory per loaded function over 200 functions.
+// versions, measures workerd's resident memory per loaded function over 200 functions, and
+// drives a function that writes LOG_LINES console lines per call, then checks that /api/logs
+// holds every line of every call ("lost" counts the missing ones).
 // Prints progress lines, then one JSON object as the last line.
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
@@ -19,6 +21,7 @@ const API_KEY = "bench-management-key";
 const LOAD = { connections: 10, duration: 5 };
 const FIRST_CALLS = 30;
 const MEMORY_FUNCTIONS = 200;
+const LOG_LINES = 10;
 
 const log = (line) => console.log(`bench: ${line}`);
 const round = (n, digits = 2) => Number(n.toFixed(digits));
@@ -50,7 +53,7 @@ function percentile(sorted, p) {
 async function drive(url, headers = {}) {
   const result = await autocannon({ url, headers, ...LOAD });
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: round(result.requests.average, 0), p50Ms: result.latency.p50, p99Ms: result.latency.p99 };
+  return { rps: round(result.requests.average, 0), p50Ms: result.latency.p50, p99Ms: result.latency.p99, calls: result.requests.total };
 }
 
 function rssKiB(pid) {
@@ -76,6 +79,38 @@ const hello :Workerd.Worker = (
 `;
 
 const HELLO = 'export default async function (c, ctx) { return c.json({ message: "Hello, World!", requestId: ctx.requestId }); }';
+const LOGGING = `export default async function (c, ctx) {
+  for (let i = 0; i < ${LOG_LINES}; i++) console.log("line", i, ctx.requestId);
+  return c.json({ message: "Hello, World!", requestId: ctx.requestId });
+}`;
+
+/** Every stored line of one function, paged through /api/logs. */
+async function allLines(api, functionId) {
+  const lines = [];
+  let next = `/logs?functionId=${functionId}&limit=1000`;
+  while (next !== undefined) {
+    const { data } = await api(next, "GET");
+    lines.push(...data.logs);
+    next = data.pagination.next?.replace(/^\/api/, "");
+  }
+  return lines;
+}
+
+/** Lines missing after a load: each call the server saw should have exec_start, LOG_LINES lines and exec_end. */
+async function lostLines(api, functionId, completedCalls) {
+  let lines = await allLines(api, functionId);
+  for (let previous = -1; previous !== lines.length; ) {
+    previous = lines.length;
+    await new Promise((r) => setTimeout(r, 300));
+    lines = await allLines(api, functionId);
+  }
+  const perCall = new Map();
+  for (const line of lines) perCall.set(line.requestId, (perCall.get(line.requestId) ?? 0) + 1);
+  const expected = LOG_LINES + 2;
+  let lost = 0;
+  for (const count of perCall.values()) lost += Math.max(0, expected - count);
+  return lost + expected * Math.max(0, completedCalls - perCall.size);
+}
 
 async function main() {
   await buildAll();
@@ -124,6 +159,14 @@ async function main() {
     log("protected function (X-API-Key)");
     const prot = await drive(`${fns}/run/protected`, { "X-API-Key": API_KEY });
 
+    log(`logging function (${LOG_LINES} console lines per call)`);
+    // Keep every line of the run: trimming would otherwise count as loss.
+    await api("/settings", "PUT", { settings: { "log.trimming.max-per-function": "100000" } });
+    await putFile("logging.ts", LOGGING);
+    const { function: loggingFn } = await addFunction("logging", "/logging");
+    const logging = await drive(`${fns}/run/logging`);
+    const lost = await lostLines(api, loggingFn.id, logging.calls);
+
     log(`first call of ${FIRST_CALLS} newly uploaded versions`);
     await putFile("first.ts", HELLO);
     await addFunction("first", "/first");
@@ -154,9 +197,10 @@ async function main() {
     const after = rssKiB(workerdPid);
 
     const result = {
-      baseline,
-      public: { ...pub, ratio: round(pub.rps / baseline.rps) },
-      protected: { ...prot, ratio: round(prot.rps / baseline.rps) },
+      baseline: { rps: baseline.rps, p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms },
+      public: { rps: pub.rps, p50Ms: pub.p50Ms, p99Ms: pub.p99Ms, ratio: round(pub.rps / baseline.rps) },
+      protected: { rps: prot.rps, p50Ms: prot.p50Ms, p99Ms: prot.p99Ms, ratio: round(prot.rps / baseline.rps) },
+      logging: { rps: logging.rps, p50Ms: logging.p50Ms, p99Ms: logging.p99Ms, ratio: round(logging.rps / pub.rps), lost },
       firstCall: { p50Ms: round(percentile(firsts, 50)), p99Ms: round(percentile(firsts, 99)), n: firsts.length },
       memoryPerFunctionMB: round((after - before) / 1024 / MEMORY_FUNCTIONS),
     };

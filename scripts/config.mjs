@@ -45,7 +45,12 @@ export function readConfig(env = process.env, cwd = process.cwd()) {
   if (!["", "true", "false"].includes(insecureGit)) {
     throw new Error(`ALLOW_INSECURE_GIT_HTTP must be "true" or "false" (got "${insecureGit}")`);
   }
-  return { functionPort, managementPort, host, dataDir, singlePort: functionPort === managementPort };
+  const watchdog = env.WATCHDOG_SECONDS ?? "";
+  if (watchdog !== "" && !/^\d+$/.test(watchdog)) {
+    throw new Error(`WATCHDOG_SECONDS must be a whole number of seconds, 0 to turn it off (got "${watchdog}")`);
+  }
+  const watchdogSeconds = watchdog === "" ? 30 : Number(watchdog);
+  return { functionPort, managementPort, host, dataDir, singlePort: functionPort === managementPort, watchdogSeconds };
 }
 
 /** An address for workerd's --socket-addr: IPv6 literals need brackets. */

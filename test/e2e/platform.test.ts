@@ -84,6 +84,32 @@ describe("self-hosted server (workerd serve config.capnp)", () => {
     expect(await server.exited).toBe(0);
   });
 
+  it("kills and restarts workerd when a handler loops forever (WATCHDOG_SECONDS)", async () => {
+    const server = await started({ env: { WATCHDOG_SECONDS: "2" } });
+    const json = { "Content-Type": "application/json" };
+    const source = (await (await server.api("/api/sources", { method: "POST", headers: json, body: JSON.stringify({ name: "spin", type: "manual" }) })).json()) as {
+      id: string;
+    };
+    await server.api(`/api/sources/${source.id}/files/spin.ts`, { method: "PUT", body: "export default () => { for (;;) {} }" });
+    const created = await server.api("/api/functions", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ name: "spin", handler: "spin/spin.ts", route: "/spin", methods: ["GET"] }),
+    });
+    expect(created.status).toBe(201);
+    const stuck = await fetch(`${server.functions}/run/spin`).then((r) => r.status, () => "connection lost");
+    expect(stuck).toBe("connection lost");
+    const deadline = Date.now() + 20_000;
+    let healthy = false;
+    while (!healthy && Date.now() < deadline) {
+      healthy = await fetch(`${server.management}/health`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      if (!healthy) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(healthy).toBe(true);
+    expect(server.output()).toContain("has not answered /health");
+    expect((await server.api("/api/functions")).status).toBe(200);
+  });
+
   it.each([
     [{ FUNCTION_PORT: "eighty" }, 'FUNCTION_PORT must be a port number from 1 to 65535 (got "eighty")'],
     [{ DATA_DIR: "/dev/null/data" }, 'DATA_DIR "/dev/null/data" is not a writable directory (ENOTDIR)'],

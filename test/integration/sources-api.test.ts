@@ -156,7 +156,7 @@ describe("PUT /api/sources/:id", () => {
 
   it("reports syncTriggered when the git target changes on an enabled source", async () => {
     const source = await create(gitSource());
-    const changed = await api(`/sources/${source.id}`, "PUT", { typeSettings: { url: "https://example.com/org/repo.git", tag: "v1" } });
+    const changed = await api(`/sources/${source.id}`, "PUT", { typeSettings: { url: "https://127.0.0.1:9/org/repo.git", tag: "v1" } });
     expect(((await changed.json()) as Source).syncTriggered).toBe(true);
     const disabled = await api(`/sources/${source.id}`, "PUT", { enabled: false, typeSettings: { url: "https://example.com/other.git" } });
     expect((await disabled.json()) as Source).toMatchObject({ enabled: false, syncTriggered: false });
@@ -203,11 +203,14 @@ describe("sync and status", () => {
     await expectError(await api("/sources/nope/status"), 404, "Source not found");
   });
 
-  it("POST /api/sources/:id/sync answers 400 for manual, 501 for git (no sync engine yet), 404 when unknown", async () => {
+  it("POST /api/sources/:id/sync answers 400 for manual, 200 with a job id for git, 404 when unknown", async () => {
     const manual = await create({ name: unique("m"), type: "manual" });
     await expectError(await api(`/sources/${manual.id}/sync`, "POST"), 400, `Source '${manual.name}' is a manual source and cannot be synced`);
-    const git = await create(gitSource());
-    await expectError(await api(`/sources/${git.id}/sync`, "POST"), 501, "Git sync is not available yet");
+    // Nothing listens on port 9 of loopback: the sync fails at once, without leaving the machine.
+    const git = await create(gitSource({ typeSettings: { url: "https://127.0.0.1:9/org/repo.git" } }));
+    const triggered = await api(`/sources/${git.id}/sync`, "POST");
+    expect(triggered.status).toBe(200);
+    expect(await triggered.json()).toEqual({ message: "Sync triggered", jobId: expect.stringMatching(/^job:[a-z0-9]{20}$/) });
     await expectError(await api("/sources/nope/sync", "POST"), 404, "Source not found");
   });
 });

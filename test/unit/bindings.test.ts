@@ -22,6 +22,7 @@ describe("wrangler.toml and config.capnp", () => {
       ...wrangler.d1_databases.map((d: { binding: string }) => d.binding),
       ...wrangler.worker_loaders.map((l: { binding: string }) => l.binding),
       ...wrangler.durable_objects.bindings.map((b: { name: string }) => b.name),
+      ...wrangler.services.map((s: { binding: string }) => s.binding),
       ...Object.keys(wrangler.vars),
     ].sort();
     expect(fromCapnp).toEqual(fromWrangler);

@@ -16,6 +16,7 @@ describe("readConfig", () => {
       host: "0.0.0.0",
       dataDir: join(scratch, "data"),
       singlePort: false,
+      watchdogSeconds: 30,
     });
   });
 
@@ -44,6 +45,12 @@ describe("readConfig", () => {
 
   it("rejects ALLOW_INSECURE_GIT_HTTP other than true/false", () => {
     expect(() => readConfig({ ALLOW_INSECURE_GIT_HTTP: "yes" }, scratch)).toThrow('ALLOW_INSECURE_GIT_HTTP must be "true" or "false"');
+  });
+
+  it("reads WATCHDOG_SECONDS, 0 turning the watchdog off, and rejects anything else", () => {
+    expect(readConfig({ WATCHDOG_SECONDS: "0" }, scratch).watchdogSeconds).toBe(0);
+    expect(readConfig({ WATCHDOG_SECONDS: "5" }, scratch).watchdogSeconds).toBe(5);
+    expect(() => readConfig({ WATCHDOG_SECONDS: "soon" }, scratch)).toThrow("WATCHDOG_SECONDS must be a whole number of seconds");
   });
 
   it("brackets IPv6 hosts in socket addresses", () => {

@@ -1,4 +1,5 @@
 import { handleApi } from "./api";
+import { isDraining } from "./control";
 import { withSecurityHeaders } from "./middleware/security-headers";
 import { ensureReady } from "./platform";
 import { handleRun } from "./run";
@@ -34,7 +35,12 @@ export async function dispatch(request: Request, env: Env, ctx: ExecutionContext
   }
   let response: Response;
   if (pathname === "/health") response = Response.json({ status: "ok" });
-  else if (surface !== "management" && isRunPath(pathname)) response = await handleRun(request, env, ctx, requestId);
+  else if (surface !== "management" && isRunPath(pathname)) {
+    // A graceful stop is under way (control.ts): refuse new calls so none is left unlogged.
+    response = isDraining()
+      ? Response.json({ error: "Service stopping", requestId }, { status: 503, headers: { "Retry-After": "1" } })
+      : await handleRun(request, env, ctx, requestId);
+  }
   else if (surface !== "functions" && pathname.startsWith("/api")) {
     response = isManagementPath(pathname) ? await handleApi(request, env, ctx, requestId) : NOT_FOUND();
   } else response = NOT_FOUND();

@@ -2,6 +2,7 @@ import { ensureBootstrapKey } from "../shared/db/api-keys";
 import { ensureManagementGroup, MANAGEMENT_GROUP_ID } from "../shared/db/key-groups";
 import { applyMigrations } from "../shared/db/migrate";
 import { ensureDefaultSettings } from "../shared/db/settings";
+import { ensureMaintenanceScheduled } from "./maintenance";
 import { isUniqueViolation } from "../shared/errors";
 import { KEY_VALUE_PATTERN } from "../shared/key-values";
 
@@ -29,6 +30,7 @@ async function start(env: Env): Promise<void> {
   await applyMigrations(env.DB);
   await ensureManagementGroup(env);
   await ensureDefaultSettings(env);
+  await ensureMaintenanceScheduled(env);
   const bootstrap = env.MANAGEMENT_API_KEY ?? "";
   if (bootstrap === "") return;
   if (!KEY_VALUE_PATTERN.test(bootstrap)) {

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { droppedLinesMessage, MAX_BYTES_PER_CALL, MAX_LINES_PER_CALL, truncateField } from "../shared/logs/limits";
 
 /** One captured console call (spec §2.7). */
 export interface ConsoleEntry {
@@ -42,12 +43,60 @@ export function toEntry(level: Level, args: unknown[]): ConsoleEntry {
 }
 
 /**
- * Per-request console capture: inside `run()`, console calls land in that request's list and
- * are not printed; outside any request they reach the real console. Async-local, so output of
- * promises that outlive the response still lands in the request that started them.
+ * The console output of one call, capped (shared/logs/limits.ts): past the cap lines are only
+ * counted — not even formatted — and the next take() ends with one line saying how many.
+ */
+export class CallLog {
+  #entries: ConsoleEntry[] = [];
+  #kept = 0;
+  #bytes = 0;
+  #dropped = 0;
+
+  get isFull(): boolean {
+    return this.#kept >= MAX_LINES_PER_CALL || this.#bytes >= MAX_BYTES_PER_CALL;
+  }
+
+  /** Lines captured and not taken yet. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  push(entry: ConsoleEntry): void {
+    const message = truncateField(entry.message);
+    const args = entry.args === undefined ? undefined : truncateField(entry.args);
+    const bytes = message.length + (args?.length ?? 0);
+    if (this.isFull || this.#bytes + bytes > MAX_BYTES_PER_CALL) {
+      this.drop();
+      return;
+    }
+    this.#kept++;
+    this.#bytes += bytes;
+    this.#entries.push({ ...entry, message, ...(args !== undefined && { args }) });
+  }
+
+  drop(): void {
+    this.#dropped++;
+  }
+
+  /** Everything captured since the last take, oldest first, with a note on lines dropped meanwhile. */
+  take(): ConsoleEntry[] {
+    const taken = this.#entries.splice(0);
+    if (this.#dropped > 0) {
+      taken.push({ level: "warn", message: droppedLinesMessage(this.#dropped), timestamp: new Date().toISOString() });
+      this.#dropped = 0;
+    }
+    return taken;
+  }
+}
+
+/**
+ * Per-request console capture: inside `run()`, console calls land in that call's log and are
+ * not printed; outside any call they reach the real console. Async-local, so output of
+ * promises that outlive the response (and of module top level, run by the first call) still
+ * lands in the call that started them.
  */
 export class ConsoleCapture {
-  readonly #storage = new AsyncLocalStorage<ConsoleEntry[]>();
+  readonly #storage = new AsyncLocalStorage<CallLog>();
   #original: Partial<Record<Level, (...args: unknown[]) => void>> = {};
 
   /** Replaces the console methods of `target` (the global console in the isolate). */
@@ -56,9 +105,10 @@ export class ConsoleCapture {
       const original = target[level].bind(target);
       this.#original[level] = original;
       target[level] = (...args: unknown[]) => {
-        const entries = this.#storage.getStore();
-        if (entries === undefined) original(...args);
-        else entries.push(toEntry(level, args));
+        const log = this.#storage.getStore();
+        if (log === undefined) original(...args);
+        else if (log.isFull) log.drop();
+        else log.push(toEntry(level, args));
       };
     }
   }
@@ -68,7 +118,7 @@ export class ConsoleCapture {
     (this.#original[level] ?? console[level])(...args);
   }
 
-  run<T>(entries: ConsoleEntry[], fn: () => T): T {
-    return this.#storage.run(entries, fn);
+  run<T>(log: CallLog, fn: () => T): T {
+    return this.#storage.run(log, fn);
   }
 }

@@ -4,12 +4,17 @@
  * router), captures console output per request, loads the handler module on first use and
  * calls its default export `(c, ctx)`. Bundled with Hono by scripts/build.mjs; the router
  * passes it to the Worker Loader as text.
+ *
+ * The router calls `Invoke.run(request)` over RPC, which answers the response together with
+ * the console lines written until then and the outcome, so the router stores one call's trace
+ * in order (exec_start, lines, exec_end). Lines written later — by waitUntil work or promises
+ * nobody awaited — are shipped after that work settles, through SERVICES.log.
  */
 import * as workers from "cloudflare:workers";
 import { type Context, Hono } from "hono";
-import { ConsoleCapture, type ConsoleEntry } from "./console-capture";
+import { CallLog, ConsoleCapture } from "./console-capture";
 import { buildFunctionContext, type FunctionContext } from "./function-context";
-import type { InvocationProps, SandboxEnv } from "./types";
+import type { CallOutcome, InvocationProps, InvokeResult, SandboxEnv } from "./types";
 
 type Handler = (c: Context, ctx: FunctionContext) => unknown;
 type Loaded = { handler: Handler } | { failure: "export" | "load" };
@@ -37,8 +42,21 @@ const LOAD_FAILURES = {
   load: { error: "Handler load failed", message: "An error occurred while loading the handler" },
 } as const;
 
+/** What one call's route handler reports back, keyed by the ExecutionContext Hono hands it. */
+interface CallState {
+  outcome: CallOutcome;
+  /** Promises the handler passed to waitUntil; late lines are shipped once they settle. */
+  background: Promise<unknown>[];
+}
+const calls = new WeakMap<object, CallState>();
+
 function propsOf(c: Context): InvocationProps {
   return (c.executionCtx as ExecutionContext<InvocationProps>).props;
+}
+
+function report(c: Context, outcome: CallOutcome): void {
+  const state = calls.get(c.executionCtx);
+  if (state !== undefined) state.outcome = outcome;
 }
 
 let app: Hono | undefined;
@@ -49,12 +67,16 @@ function functionApp(env: SandboxEnv): Hono {
   created.on(env.ROUTE.methods, env.ROUTE.route, async (c) => {
     const props = propsOf(c);
     const loaded = await loadHandler(env.HANDLER_MODULE);
-    if ("failure" in loaded) return c.json({ ...LOAD_FAILURES[loaded.failure], requestId: props.requestId }, 500);
+    if ("failure" in loaded) {
+      report(c, "load-error");
+      return c.json({ ...LOAD_FAILURES[loaded.failure], requestId: props.requestId }, 500);
+    }
     const result = await loaded.handler(c, buildFunctionContext(c, env.ROUTE, props, env.SERVICES));
     // A handler that returns no Response gets Hono's plain-text 404, as in the original.
     return result instanceof Response ? result : c.notFound();
   });
   created.onError((error, c) => {
+    report(c, "error");
     const message = error instanceof Error ? error.message : "An error occurred while executing the handler";
     return Response.json({ error: "Handler execution failed", message, requestId: propsOf(c).requestId }, { status: 500 });
   });
@@ -62,15 +84,49 @@ function functionApp(env: SandboxEnv): Hono {
   return created;
 }
 
-export default {
-  async fetch(request: Request, env: SandboxEnv, ctx: ExecutionContext<InvocationProps>): Promise<Response> {
-    const entries: ConsoleEntry[] = [];
+/** How long un-awaited work may still write lines after the response and its waitUntil work. */
+const LATE_OUTPUT_MS = 25;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Ships lines written after the response, numbered on from `firstSequence`, once background work settles. */
+async function shipLateLines(env: SandboxEnv, requestId: string, log: CallLog, state: CallState, firstSequence: number): Promise<void> {
+  for (;;) {
+    const pending = state.background.splice(0);
+    if (pending.length > 0) {
+      await Promise.allSettled(pending);
+      continue;
+    }
+    await sleep(LATE_OUTPUT_MS);
+    if (state.background.length === 0) break;
+  }
+  const late = log.take();
+  if (late.length > 0) await env.SERVICES.log(requestId, late, firstSequence);
+}
+
+/** The router's entrypoint for calls: response, lines so far and outcome in one answer. */
+export class Invoke extends workers.WorkerEntrypoint<SandboxEnv, InvocationProps> {
+  async run(request: Request): Promise<InvokeResult> {
+    const { env, ctx } = this;
+    const log = new CallLog();
+    const state: CallState = { outcome: "ok", background: [] };
+    // The handler's c.executionCtx: its waitUntil work is tracked so late lines are not lost.
+    const callCtx = {
+      props: ctx.props,
+      waitUntil(promise: Promise<unknown>) {
+        state.background.push(promise);
+        ctx.waitUntil(promise);
+      },
+      passThroughOnException() {},
+    };
+    calls.set(callCtx, state);
     // No bindings reach the handler: Hono's c.env is an empty object, as in the original.
-    const response = await capture.run(entries, () => functionApp(env).fetch(request, {}, ctx));
-    if (entries.length > 0) ctx.waitUntil(env.SERVICES.log(ctx.props.requestId, entries));
-    return response;
-  },
-};
+    const response = await capture.run(log, () => functionApp(env).fetch(request, {}, callCtx as unknown as ExecutionContext));
+    const entries = log.take();
+    // exec_start is 0 and exec_end follows these lines, so late lines start two further on.
+    ctx.waitUntil(shipLateLines(env, ctx.props.requestId, log, state, entries.length + 2));
+    return { response, entries, outcome: state.outcome };
+  }
+}
 
 /** The router's control surface: eviction aborts this isolate so that workerd frees it. */
 export class Control extends workers.WorkerEntrypoint<SandboxEnv> {

@@ -16,7 +16,8 @@ export type SecretScope = "global" | "function" | "group" | "key";
 export interface SandboxServices {
   getSecret(requestId: string, name: string, scope?: SecretScope): Promise<string | undefined>;
   getCompleteSecret(requestId: string, name: string): Promise<object | undefined>;
-  log(requestId: string, entries: ConsoleEntry[]): Promise<void>;
+  /** Lines a call wrote after its response, numbered from `firstSequence` within the call. */
+  log(requestId: string, entries: ConsoleEntry[], firstSequence: number): Promise<void>;
 }
 
 /** The env the router gives every function isolate; the handler never sees it. */
@@ -31,4 +32,14 @@ export interface SandboxEnv {
 export interface InvocationProps {
   requestId: string;
   authenticatedKeyGroup?: string;
+}
+
+export type CallOutcome = "ok" | "error" | "load-error";
+
+/** What `Invoke.run` answers the router. */
+export interface InvokeResult {
+  response: Response;
+  /** Console lines written until the response, oldest first. */
+  entries: ConsoleEntry[];
+  outcome: CallOutcome;
 }

@@ -4,7 +4,7 @@
  * request) and bumps the configuration version on every write, so the /run module cache
  * notices edits.
  */
-import type { FileInfo, FileStream, WriteResult } from "../../durable-objects/source-store";
+import type { FileInfo, FileStream, StagedFile, WriteResult } from "../../durable-objects/source-store";
 import { bumpConfigVersion } from "./config-version";
 import { sourceIdByName } from "./db/sources";
 import { tryNormalizeFilePath } from "./file-paths";
@@ -64,4 +64,56 @@ export async function deleteSourceFile(env: Env, sourceId: string, path: string)
 export async function deleteAllSourceFiles(env: Env, sourceId: string): Promise<void> {
   await store(env, sourceId).deleteAll();
   bumpConfigVersion();
+}
+
+/** Files up to this size travel in batches; bigger ones are streamed one by one. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** A whole-tree replacement in progress: `add` every file, then `commit` (or `abort`). */
+export interface TreeReplacement {
+  add(path: string, bytes: Uint8Array): Promise<void>;
+  /** Switches the source to the added files at once; returns how many it now has. */
+  commit(): Promise<number>;
+  abort(): Promise<void>;
+}
+
+/**
+ * Replaces every file of a source by a new tree in one switch (a git sync): readers see the
+ * old files until `commit`, and an abort or a failure leaves them untouched.
+ */
+export async function replaceSourceFiles(env: Env, sourceId: string): Promise<TreeReplacement> {
+  const staging = await store(env, sourceId).beginReplace();
+  let batch: StagedFile[] = [];
+  let batchBytes = 0;
+  const lost = () => new Error("the file store restarted during the sync");
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const files = batch;
+    batch = [];
+    batchBytes = 0;
+    if (!(await store(env, sourceId).stageFiles(staging, files))) throw lost();
+  };
+  return {
+    async add(path, bytes) {
+      if (bytes.byteLength > BATCH_BYTES) {
+        const body = new Blob([bytes]).stream();
+        if (!(await store(env, sourceId).stageStream(staging, path, body))) throw lost();
+        return;
+      }
+      if (batchBytes + bytes.byteLength > BATCH_BYTES) await flush();
+      batch.push({ path, bytes });
+      batchBytes += bytes.byteLength;
+    },
+    async commit() {
+      await flush();
+      const count = await store(env, sourceId).commitReplace(staging);
+      if (count === null) throw lost();
+      bumpConfigVersion();
+      return count;
+    },
+    async abort() {
+      batch = [];
+      await store(env, sourceId).abortReplace(staging);
+    },
+  };
 }

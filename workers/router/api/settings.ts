@@ -2,6 +2,7 @@ import { listSettings, updateSettings } from "../../shared/db/settings";
 import { HttpError, json } from "../../shared/errors";
 import { readJsonObject } from "../../shared/http";
 import { settingDefinition } from "../../shared/settings";
+import { rescheduleMaintenance } from "../maintenance";
 import { rescheduleRotation } from "./encryption-keys";
 import type { ApiRouter } from "./router";
 
@@ -38,6 +39,7 @@ export function settingsRoutes(router: ApiRouter): void {
     if (details.length > 0) throw new HttpError(400, "Validation failed", { details });
     const updated = await updateSettings(env, values);
     if ("encryption.key-rotation.interval-days" in values) await rescheduleRotation(env);
+    if ("log.trimming.interval-seconds" in values || "metrics.aggregation-interval-seconds" in values) await rescheduleMaintenance(env);
     return json({ success: true, updated });
   });
 }

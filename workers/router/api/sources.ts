@@ -3,6 +3,7 @@ import { deleteSourceRow, findSource, findSourceByName, insertSource, listSource
 import { HttpError, isUniqueViolation, json } from "../../shared/errors";
 import { readJsonObject } from "../../shared/http";
 import { deleteAllSourceFiles } from "../../shared/source-files";
+import { forgetSync, retargetSync, scheduleSync, syncState, triggerSync } from "../../shared/source-sync";
 import {
   hasGitTargetChanged,
   isInsecureGitHttpAllowed,
@@ -56,8 +57,13 @@ function present(source: SourceRecord) {
   };
 }
 
+/** The 400 for syncing a manual source (sync endpoint and webhook). */
+export function notSyncable(source: SourceRecord): HttpError {
+  return new HttpError(400, `Source '${source.name}' is a manual source and cannot be synced`);
+}
+
 /** A path parameter, decoded; source ids are not validated (spec §3.3), so an undecodable one is simply unknown. */
-function decodedParam(raw: string | undefined): string {
+export function decodedParam(raw: string | undefined): string {
   try {
     return decodeURIComponent(raw ?? "");
   } catch {
@@ -74,7 +80,7 @@ export async function existingSource(env: Env, raw: string | undefined, notFound
 
 const allowHttp = (env: Env) => isInsecureGitHttpAllowed(env.ALLOW_INSECURE_GIT_HTTP);
 
-/** `/api/sources` (spec §5.2) and the sync status endpoints (§5.3) that need no sync engine. */
+/** `/api/sources` (spec §5.2) and the sync endpoints (§5.3). */
 export function sourceRoutes(router: ApiRouter): void {
   router.get("/sources", async (_request, env: Env) => json({ sources: (await listSources(env)).map(present) }));
 
@@ -94,6 +100,8 @@ export function sourceRoutes(router: ApiRouter): void {
     if ((await findSourceByName(env, input.name)) !== undefined) throw taken;
     try {
       const source = await insertSource(env, { name: input.name, type: input.type, enabled: input.enabled ?? true, typeSettings, syncSettings });
+      // As the original: an interval schedule, but no initial sync from the API.
+      await scheduleSync(env, source);
       return json(present(source), 201);
     } catch (error) {
       if (isUniqueViolation(error)) throw taken;
@@ -109,14 +117,16 @@ export function sourceRoutes(router: ApiRouter): void {
     const typeSettings = input.typeSettings === undefined ? undefined : parseTypeSettings(current.type, input.typeSettings, allowHttp(env));
     const syncSettings = input.syncSettings === undefined ? undefined : parseSyncSettings(input.syncSettings);
     const updated = await updateSource(env, current, { enabled: input.enabled, typeSettings, syncSettings });
-    // Reported as the original does; no sync runs until the sync engine exists.
+    await scheduleSync(env, updated);
     const syncTriggered = updated.type === "git" && updated.enabled && hasGitTargetChanged(current.typeSettings, updated.typeSettings);
+    if (syncTriggered) await retargetSync(env, updated.id);
     return json({ ...present(updated), syncTriggered });
   });
 
   router.delete("/sources/:id", async (request, env: Env) => {
     const id = decodedParam(request.params.id);
     const source = await existingSource(env, request.params.id, `Code source '${id}' not found`);
+    await forgetSync(env, source.id);
     await deleteAllSourceFiles(env, source.id);
     await deleteSourceRow(env, source.id);
     return json({ success: true });
@@ -124,19 +134,23 @@ export function sourceRoutes(router: ApiRouter): void {
 
   router.post("/sources/:id/sync", async (request, env: Env) => {
     const source = await existingSource(env, request.params.id);
-    if (source.type === "manual") throw new HttpError(400, `Source '${source.name}' is a manual source and cannot be synced`);
-    throw new HttpError(501, "Git sync is not available yet");
+    if (source.type === "manual") throw notSyncable(source);
+    const result = await triggerSync(env, source.id, "manual");
+    if (!result.ok) return json({ message: "Sync already in progress" }, 409);
+    return json({ message: "Sync triggered", jobId: result.jobId });
   });
 
   router.get("/sources/:id/status", async (request, env: Env) => {
     const source = await existingSource(env, request.params.id);
+    // The SourceSync object is the truth: a queued job counts too (a trigger then answers 409).
+    const isSyncing = source.type === "git" && (await syncState(env, source.id)).isSyncing;
     return json({
       isSyncable: source.type === "git",
       isEditable: source.type === "manual",
       lastSyncAt: source.lastSyncAt,
       lastSyncStartedAt: source.lastSyncStartedAt,
       lastSyncError: source.lastSyncError,
-      isSyncing: source.lastSyncStartedAt !== null,
+      isSyncing,
     });
   });
 }

@@ -22,3 +22,8 @@ export function findInvocation(requestId: string, functionId: string): Invocatio
   const invocation = inFlight.get(requestId);
   return invocation?.functionId === functionId ? invocation : undefined;
 }
+
+/** How many calls are running now (a graceful stop waits for them). */
+export function invocationsInFlight(): number {
+  return inFlight.size;
+}

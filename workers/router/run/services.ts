@@ -2,16 +2,9 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ConsoleEntry } from "../../sandbox/console-capture";
 import type { SecretScope } from "../../sandbox/types";
 import { lookupSecret } from "../../shared/db/secrets";
+import { capturedLines } from "../../shared/logs/trace";
+import { recordTelemetry } from "../logs/telemetry";
 import { findInvocation, type Invocation } from "./invocations";
-
-/** The last console entries of function calls, until log storage takes them (logs issue). */
-const recentEntries: { functionId: string; requestId: string; entry: ConsoleEntry }[] = [];
-const RECENT_LIMIT = 1000;
-
-/** Console entries recorded for one call, oldest first. */
-export function recordedConsoleEntries(requestId: string): ConsoleEntry[] {
-  return recentEntries.filter((e) => e.requestId === requestId).map((e) => e.entry);
-}
 
 async function secretInScope(env: Env, call: Invocation, name: string, scope: SecretScope): Promise<string | undefined> {
   if (scope === "global") return lookupSecret(env, name, "global", "");
@@ -63,10 +56,15 @@ export class FunctionServices extends WorkerEntrypoint<Env, { functionId: string
     return Object.keys(result).length === 0 ? undefined : result;
   }
 
-  /** Console output of one call, shipped by the prelude after the response. */
-  async log(requestId: string, entries: ConsoleEntry[]): Promise<void> {
-    const { functionId } = this.ctx.props;
-    for (const entry of entries) recentEntries.push({ functionId, requestId, entry });
-    if (recentEntries.length > RECENT_LIMIT) recentEntries.splice(0, recentEntries.length - RECENT_LIMIT);
+  /**
+   * Lines a call wrote after its response (waitUntil work, promises nobody awaited), shipped by
+   * the prelude once that work settled. Always filed under this isolate's own function; the
+   * cap and field limits are applied again here, since user code runs in the isolate.
+   */
+  async log(requestId: string, entries: ConsoleEntry[], firstSequence: number): Promise<void> {
+    if (typeof requestId !== "string" || !/^[0-9a-f-]{36}$/.test(requestId) || !Array.isArray(entries)) return;
+    const first = Number.isSafeInteger(firstSequence) && firstSequence > 0 ? firstSequence : 1;
+    const call = { requestId, functionId: this.ctx.props.functionId, method: "", url: "", startedAt: Date.now() };
+    await recordTelemetry(this.env, this.ctx, capturedLines(call, entries, first, Math.max(0, first - 2)));
   }
 }

@@ -5,6 +5,7 @@ import type { CorsConfig, FunctionDef, FunctionInput } from "../function-input";
 import { newId, nowIso } from "../ids";
 import { normalizeRoute } from "../route-patterns";
 import { database } from "./client";
+import { deleteLogsStatement } from "./logs";
 import { deleteScopedSecrets } from "./secrets";
 
 export type { FunctionDef };
@@ -116,8 +117,12 @@ export async function setFunctionEnabled(env: Pick<Env, "DB">, id: string, enabl
   bumpConfigVersion();
 }
 
-/** Deletes a function and the secrets scoped to it (its logs go with the logs issue). */
+/** Deletes a function with the secrets scoped to it and its logs. */
 export async function deleteFunction(env: Pick<Env, "DB">, id: string): Promise<void> {
-  await database(env).batch([deleteScopedSecrets(env, "function", id), database(env).delete(functions).where(eq(functions.id, id))]);
+  await database(env).batch([
+    deleteScopedSecrets(env, "function", id),
+    deleteLogsStatement(env, id),
+    database(env).delete(functions).where(eq(functions.id, id)),
+  ]);
   bumpConfigVersion();
 }

@@ -122,6 +122,19 @@ export async function updateSource(
   return updated;
 }
 
+/** A sync started: `lastSyncStartedAt` is set and the last error cleared (spec §5.3). */
+export async function recordSyncStarted(env: Env, id: string, at: string): Promise<void> {
+  await database(env).update(codeSources).set({ lastSyncStartedAt: at, lastSyncError: null }).where(eq(codeSources.id, id)).run();
+  bumpConfigVersion();
+}
+
+/** A sync ended: on success `lastSyncAt` moves; on failure it stays and the error is kept. */
+export async function recordSyncFinished(env: Env, id: string, at: string, error: string | null): Promise<void> {
+  const changes = error === null ? { lastSyncStartedAt: null, lastSyncAt: at, lastSyncError: null } : { lastSyncStartedAt: null, lastSyncError: error };
+  await database(env).update(codeSources).set(changes).where(eq(codeSources.id, id)).run();
+  bumpConfigVersion();
+}
+
 export async function deleteSourceRow(env: Env, id: string): Promise<void> {
   await database(env).delete(codeSources).where(eq(codeSources.id, id)).run();
   bumpConfigVersion();
