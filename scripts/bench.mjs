@@ -79,6 +79,7 @@ const hello :Workerd.Worker = (
 `;
 
 const HELLO = 'export default async function (c, ctx) { return c.json({ message: "Hello, World!", requestId: ctx.requestId }); }';
+const SECRET = 'export default async function (c, ctx) { return c.json({ ok: (await ctx.getSecret("BENCH_SECRET")) !== undefined, requestId: ctx.requestId }); }';
 const LOGGING = `export default async function (c, ctx) {
   for (let i = 0; i < ${LOG_LINES}; i++) console.log("line", i, ctx.requestId);
   return c.json({ message: "Hello, World!", requestId: ctx.requestId });
@@ -159,6 +160,14 @@ async function main() {
     log("protected function (X-API-Key)");
     const prot = await drive(`${fns}/run/protected`, { "X-API-Key": API_KEY });
 
+    log("secret function (one ctx.getSecret per call)");
+    await api("/secrets", "POST", { name: "BENCH_SECRET", value: "s3cret", scopeType: "global" });
+    await putFile("secret.ts", SECRET);
+    await addFunction("secret", "/secret");
+    const secretCheck = await (await fetch(`${fns}/run/secret`)).json();
+    if (secretCheck.ok !== true) throw new Error(`secret function did not read its secret: ${JSON.stringify(secretCheck)}`);
+    const secret = await drive(`${fns}/run/secret`);
+
     log(`logging function (${LOG_LINES} console lines per call)`);
     // Keep every line of the run: trimming would otherwise count as loss.
     await api("/settings", "PUT", { settings: { "log.trimming.max-per-function": "100000" } });
@@ -200,6 +209,7 @@ async function main() {
       baseline: { rps: baseline.rps, p50Ms: baseline.p50Ms, p99Ms: baseline.p99Ms },
       public: { rps: pub.rps, p50Ms: pub.p50Ms, p99Ms: pub.p99Ms, ratio: round(pub.rps / baseline.rps) },
       protected: { rps: prot.rps, p50Ms: prot.p50Ms, p99Ms: prot.p99Ms, ratio: round(prot.rps / baseline.rps) },
+      secret: { rps: secret.rps, p50Ms: secret.p50Ms, p99Ms: secret.p99Ms, ratio: round(secret.rps / pub.rps) },
       logging: { rps: logging.rps, p50Ms: logging.p50Ms, p99Ms: logging.p99Ms, ratio: round(logging.rps / pub.rps), lost },
       firstCall: { p50Ms: round(percentile(firsts, 50)), p99Ms: round(percentile(firsts, 99)), n: firsts.length },
       memoryPerFunctionMB: round((after - before) / 1024 / MEMORY_FUNCTIONS),

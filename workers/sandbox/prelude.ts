@@ -5,16 +5,17 @@
  * calls its default export `(c, ctx)`. Bundled with Hono by scripts/build.mjs; the router
  * passes it to the Worker Loader as text.
  *
- * The router calls `Invoke.run(request)` over RPC, which answers the response together with
- * the console lines written until then and the outcome, so the router stores one call's trace
- * in order (exec_start, lines, exec_end). Lines written later — by waitUntil work or promises
- * nobody awaited — are shipped after that work settles, through SERVICES.log.
+ * The router calls the default entrypoint's `fetch` (an RPC answering a Response costs about
+ * twice as much). Before answering, a call that wrote console lines or failed reports them
+ * through SERVICES.report, so the router stores one call's trace in order (exec_start, lines,
+ * exec_end); a quiet successful call reports nothing. Lines written later — by waitUntil work
+ * or promises nobody awaited — are shipped after that work settles, through SERVICES.log.
  */
 import * as workers from "cloudflare:workers";
 import { type Context, Hono } from "hono";
 import { CallLog, ConsoleCapture } from "./console-capture";
 import { buildFunctionContext, type FunctionContext } from "./function-context";
-import type { CallOutcome, InvocationProps, InvokeResult, SandboxEnv } from "./types";
+import type { CallOutcome, InvocationProps, SandboxEnv } from "./types";
 
 type Handler = (c: Context, ctx: FunctionContext) => unknown;
 type Loaded = { handler: Handler } | { failure: "export" | "load" };
@@ -103,9 +104,9 @@ async function shipLateLines(env: SandboxEnv, requestId: string, log: CallLog, s
   if (late.length > 0) await env.SERVICES.log(requestId, late, firstSequence);
 }
 
-/** The router's entrypoint for calls: response, lines so far and outcome in one answer. */
-export class Invoke extends workers.WorkerEntrypoint<SandboxEnv, InvocationProps> {
-  async run(request: Request): Promise<InvokeResult> {
+/** The router's entrypoint for calls. */
+export default class Invoke extends workers.WorkerEntrypoint<SandboxEnv, InvocationProps> {
+  override async fetch(request: Request): Promise<Response> {
     const { env, ctx } = this;
     const log = new CallLog();
     const state: CallState = { outcome: "ok", background: [] };
@@ -122,9 +123,10 @@ export class Invoke extends workers.WorkerEntrypoint<SandboxEnv, InvocationProps
     // No bindings reach the handler: Hono's c.env is an empty object, as in the original.
     const response = await capture.run(log, () => functionApp(env).fetch(request, {}, callCtx as unknown as ExecutionContext));
     const entries = log.take();
+    if (entries.length > 0 || state.outcome !== "ok") await env.SERVICES.report(ctx.props.requestId, entries, state.outcome);
     // exec_start is 0 and exec_end follows these lines, so late lines start two further on.
     ctx.waitUntil(shipLateLines(env, ctx.props.requestId, log, state, entries.length + 2));
-    return { response, entries, outcome: state.outcome };
+    return response;
   }
 }
 

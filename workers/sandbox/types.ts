@@ -16,6 +16,8 @@ export type SecretScope = "global" | "function" | "group" | "key";
 export interface SandboxServices {
   getSecret(requestId: string, name: string, scope?: SecretScope): Promise<string | undefined>;
   getCompleteSecret(requestId: string, name: string): Promise<object | undefined>;
+  /** Lines a call wrote before its response, and its outcome when not "ok". */
+  report(requestId: string, entries: ConsoleEntry[], outcome: CallOutcome): Promise<void>;
   /** Lines a call wrote after its response, numbered from `firstSequence` within the call. */
   log(requestId: string, entries: ConsoleEntry[], firstSequence: number): Promise<void>;
 }
@@ -36,10 +38,3 @@ export interface InvocationProps {
 
 export type CallOutcome = "ok" | "error" | "load-error";
 
-/** What `Invoke.run` answers the router. */
-export interface InvokeResult {
-  response: Response;
-  /** Console lines written until the response, oldest first. */
-  entries: ConsoleEntry[];
-  outcome: CallOutcome;
-}

@@ -1,9 +1,15 @@
+import type { ConsoleEntry } from "../../sandbox/console-capture";
+import type { CallOutcome } from "../../sandbox/types";
 import type { KeyMatch } from "../../shared/db/api-keys";
 
 /** Who is calling: what a function's secret lookups are scoped by (spec §2.2). */
 export interface Invocation {
   functionId: string;
   key?: KeyMatch;
+  /** Console lines the call wrote before its response, reported by its isolate. */
+  entries?: ConsoleEntry[];
+  /** Set by the isolate when the call did not end well; absent means "ok". */
+  outcome?: CallOutcome;
 }
 
 /**

@@ -1,11 +1,11 @@
-import type { Control, Invoke } from "../../sandbox/prelude";
+import type { Control } from "../../sandbox/prelude";
 import type { CallOutcome } from "../../sandbox/types";
 import type { FunctionDef } from "../../shared/db/functions";
 import { type CallInfo, capturedLines, type CapturedEntry, execEnd, execReject, execStart } from "../../shared/logs/trace";
 import type { LogLine, RawMetric } from "../../shared/logs/levels";
 import { recordTelemetry } from "../logs/telemetry";
 import { checkApiKey } from "./api-key";
-import { beginInvocation } from "./invocations";
+import { beginInvocation, type Invocation } from "./invocations";
 import { IsolatePool } from "./isolates";
 import { type PreparedFunction, prepareFunction } from "./loader";
 import type { LoadProblem } from "./module-map";
@@ -53,13 +53,15 @@ function evictIn(env: Env) {
     env.LOADER.get(loaderId, getCode).getEntrypoint<Control>("Control").evict();
 }
 
-async function callIsolate(c: RunContext<Env>, prepared: PreparedFunction, authenticatedKeyGroup?: string): Promise<CallResult> {
+async function callIsolate(c: RunContext<Env>, prepared: PreparedFunction, invocation: Invocation, authenticatedKeyGroup?: string): Promise<CallResult> {
   const { env, requestId } = c.env;
   const finished = pool.begin(prepared.functionId, prepared.loaderId, prepared.getCode);
   try {
     const worker = env.LOADER.get(prepared.loaderId, prepared.getCode);
     const props = { requestId, ...(authenticatedKeyGroup !== undefined && { authenticatedKeyGroup }) };
-    return await worker.getEntrypoint<Invoke>("Invoke", { props }).run(c.req.raw);
+    const response = await worker.getEntrypoint(undefined, { props }).fetch(c.req.raw);
+    // The isolate reported its lines and a bad outcome (if any) before answering.
+    return { response, entries: invocation.entries ?? [], outcome: invocation.outcome ?? "ok" };
   } catch (error) {
     return isolateFailure(c, error);
   } finally {
@@ -100,9 +102,10 @@ export async function invokeFunction(c: RunContext<Env>, fn: FunctionDef): Promi
     record(c, [start, execEnd(call, Date.now(), "load-error", 1)]);
     return loadProblemResponse(c, fn, preparation.problem);
   }
-  const done = beginInvocation(requestId, { functionId: fn.id, ...(key !== undefined && { key }) });
+  const invocation: Invocation = { functionId: fn.id, ...(key !== undefined && { key }) };
+  const done = beginInvocation(requestId, invocation);
   try {
-    const result = await callIsolate(c, preparation.fn, key?.groupName);
+    const result = await callIsolate(c, preparation.fn, invocation, key?.groupName);
     const endedAt = Date.now();
     const lines = capturedLines(call, result.entries, 1);
     const trace = [start, ...lines, execEnd(call, endedAt, result.outcome, lines.length + 1)];

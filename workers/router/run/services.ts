@@ -1,6 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ConsoleEntry } from "../../sandbox/console-capture";
-import type { SecretScope } from "../../sandbox/types";
+import type { CallOutcome, SecretScope } from "../../sandbox/types";
 import { lookupSecret } from "../../shared/db/secrets";
 import { capturedLines } from "../../shared/logs/trace";
 import { recordTelemetry } from "../logs/telemetry";
@@ -54,6 +54,19 @@ export class FunctionServices extends WorkerEntrypoint<Env, { functionId: string
       }
     }
     return Object.keys(result).length === 0 ? undefined : result;
+  }
+
+  /**
+   * What a call wrote before its response, and how it ended when that was not "ok". The
+   * prelude reports this just before answering, and only when there is something to report, so
+   * a quiet successful call costs no round trip; the router then stores exec_start, these
+   * lines and exec_end together.
+   */
+  async report(requestId: string, entries: ConsoleEntry[], outcome: CallOutcome): Promise<void> {
+    const call = this.#call(requestId);
+    if (call === undefined || !Array.isArray(entries)) return;
+    call.entries = entries;
+    if (outcome === "error" || outcome === "load-error") call.outcome = outcome;
   }
 
   /**
