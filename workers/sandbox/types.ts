@@ -34,6 +34,13 @@ export interface SandboxEnv {
 export interface InvocationProps {
   requestId: string;
   authenticatedKeyGroup?: string;
+  /**
+   * The router's configuration version (bumped by every write, secrets included) and the key
+   * the call authenticated with: together they decide which secret values a call may see, so
+   * the isolate may reuse a value it looked up under the same pair.
+   */
+  configVersion: number;
+  keyId?: string;
 }
 
 export type CallOutcome = "ok" | "error" | "load-error";

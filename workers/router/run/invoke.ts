@@ -1,5 +1,6 @@
 import type { Control } from "../../sandbox/prelude";
-import type { CallOutcome } from "../../sandbox/types";
+import type { CallOutcome, InvocationProps } from "../../sandbox/types";
+import { configVersion } from "../../shared/config-version";
 import type { FunctionDef } from "../../shared/db/functions";
 import { type CallInfo, capturedLines, type CapturedEntry, execEnd, execReject, execStart } from "../../shared/logs/trace";
 import type { LogLine, RawMetric } from "../../shared/logs/levels";
@@ -53,12 +54,13 @@ function evictIn(env: Env) {
     env.LOADER.get(loaderId, getCode).getEntrypoint<Control>("Control").evict();
 }
 
-async function callIsolate(c: RunContext<Env>, prepared: PreparedFunction, invocation: Invocation, authenticatedKeyGroup?: string): Promise<CallResult> {
+async function callIsolate(c: RunContext<Env>, prepared: PreparedFunction, invocation: Invocation): Promise<CallResult> {
   const { env, requestId } = c.env;
   const finished = pool.begin(prepared.functionId, prepared.loaderId, prepared.getCode);
   try {
     const worker = env.LOADER.get(prepared.loaderId, prepared.getCode);
-    const props = { requestId, ...(authenticatedKeyGroup !== undefined && { authenticatedKeyGroup }) };
+    const { key } = invocation;
+    const props: InvocationProps = { requestId, configVersion: configVersion(), ...(key !== undefined && { authenticatedKeyGroup: key.groupName, keyId: key.keyId }) };
     const response = await worker.getEntrypoint(undefined, { props }).fetch(c.req.raw);
     // The isolate reported its lines and a bad outcome (if any) before answering.
     return { response, entries: invocation.entries ?? [], outcome: invocation.outcome ?? "ok" };
@@ -105,7 +107,7 @@ export async function invokeFunction(c: RunContext<Env>, fn: FunctionDef): Promi
   const invocation: Invocation = { functionId: fn.id, ...(key !== undefined && { key }) };
   const done = beginInvocation(requestId, invocation);
   try {
-    const result = await callIsolate(c, preparation.fn, invocation, key?.groupName);
+    const result = await callIsolate(c, preparation.fn, invocation);
     const endedAt = Date.now();
     const lines = capturedLines(call, result.entries, 1);
     const trace = [start, ...lines, execEnd(call, endedAt, result.outcome, lines.length + 1)];
