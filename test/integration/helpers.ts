@@ -18,3 +18,15 @@ export async function expectError(response: Response, status: number, error: str
 }
 
 export const unique = (prefix: string): string => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
+
+/** A manual source holding `files` (path → text); answers its name. */
+export async function sourceWith(files: Record<string, string>, name = unique("src")): Promise<string> {
+  const response = await api("/sources", "POST", { name, type: "manual" });
+  expect(response.status).toBe(201);
+  const { id } = (await response.json()) as { id: string };
+  for (const [path, content] of Object.entries(files)) {
+    const put = await api(`/sources/${id}/files/${path}`, "PUT", content, { "Content-Type": "text/plain" });
+    expect(put.status).toBeLessThan(300);
+  }
+  return name;
+}

@@ -1,19 +1,6 @@
 import { SELF } from "cloudflare:test";
 import { expect } from "vitest";
-import { api, unique } from "./helpers";
-
-/** A manual source holding `files`; answers its name. */
-export async function sourceWith(files: Record<string, string>): Promise<string> {
-  const name = unique("logsrc");
-  const response = await api("/sources", "POST", { name, type: "manual" });
-  expect(response.status).toBe(201);
-  const { id } = (await response.json()) as { id: string };
-  for (const [path, content] of Object.entries(files)) {
-    const put = await api(`/sources/${id}/files/${path}`, "PUT", content, { "Content-Type": "text/plain" });
-    expect(put.status).toBeLessThan(300);
-  }
-  return name;
-}
+import { api, sourceWith, unique } from "./helpers";
 
 /** A function running `code` on a fresh route; answers its id and route. */
 export async function functionWith(code: string, extra: Record<string, unknown> = {}): Promise<{ id: string; route: string }> {

@@ -1,17 +1,8 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { API_KEY, api, unique } from "./helpers";
+import { API_KEY, api, sourceWith, unique } from "./helpers";
 
-async function source(files: Record<string, string>, name = unique("src")): Promise<string> {
-  const response = await api("/sources", "POST", { name, type: "manual" });
-  expect(response.status).toBe(201);
-  const { id } = (await response.json()) as { id: string };
-  for (const [path, content] of Object.entries(files)) {
-    const put = await api(`/sources/${id}/files/${path}`, "PUT", content, { "Content-Type": "text/plain" });
-    expect(put.status).toBeLessThan(300);
-  }
-  return name;
-}
+const source = sourceWith;
 
 async function fn(overrides: Record<string, unknown>) {
   const response = await api("/functions", "POST", { name: unique("fn"), methods: ["GET"], ...overrides });

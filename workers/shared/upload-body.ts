@@ -6,6 +6,7 @@
  */
 import { base64Decode } from "./crypto";
 import { HttpError } from "./errors";
+import { concatBytes } from "./bytes";
 
 /** The spec's 413. */
 export function fileTooLarge(size: number, maxBytes: number): HttpError {
@@ -42,13 +43,7 @@ async function readLimited(
       pieces.push(value);
     }
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, offset);
-    offset += piece.byteLength;
-  }
-  return bytes;
+  return concatBytes(pieces, total);
 }
 
 /** Bytes of an envelope may exceed the file's size (base64, JSON escapes), but not by much. */

@@ -4,6 +4,7 @@ import { triggerSync } from "../../shared/source-sync";
 import { isWebhookAuthorized } from "../../shared/webhook-auth";
 import type { ApiRouter } from "./router";
 import { decodedParam, existingSource, notSyncable } from "./sources";
+import { concatBytes } from "../../shared/bytes";
 
 /** Larger push payloads than GitHub's own 25 MB cap are refused before they are read. */
 const MAX_BODY_BYTES = 25 * 1024 * 1024;
@@ -27,13 +28,7 @@ function bodyReader(request: Request): () => Promise<Uint8Array<ArrayBuffer>> {
         }
         parts.push(next.value);
       }
-      const bytes = new Uint8Array(size);
-      let offset = 0;
-      for (const part of parts) {
-        bytes.set(part, offset);
-        offset += part.byteLength;
-      }
-      return bytes;
+      return concatBytes(parts, size);
     })();
     return body;
   };

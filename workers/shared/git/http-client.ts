@@ -4,6 +4,7 @@
  * whole sync, so a huge or stalled remote ends as an error instead of eating the process.
  */
 import type { GitHttpRequest, GitHttpResponse, HttpClient } from "isomorphic-git";
+import { concatBytes } from "../bytes";
 
 export type FetchFunction = (url: string, init: RequestInit) => Promise<Response>;
 
@@ -30,13 +31,7 @@ async function collect(body: GitHttpRequest["body"]): Promise<Uint8Array<ArrayBu
     parts.push(part);
     size += part.byteLength;
   }
-  const whole = new Uint8Array(size);
-  let offset = 0;
-  for (const part of parts) {
-    whole.set(part, offset);
-    offset += part.byteLength;
-  }
-  return whole;
+  return concatBytes(parts, size);
 }
 
 /** An HttpClient for isomorphic-git that sends every request through `fetchFn`. */
