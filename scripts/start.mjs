@@ -52,7 +52,14 @@ let controlPort;
 function launch() {
   const startedAt = Date.now();
   controlPort = undefined;
-  child = spawn(workerdBin, args, { stdio: ["ignore", "inherit", "inherit", "pipe"], cwd: root, env: { ...process.env, CONTROL_TOKEN: controlToken } });
+  // workerd gets a process group of its own, so that Ctrl-C in a terminal reaches only the
+  // supervisor, which drains workerd before stopping it (workerd itself would exit at once).
+  child = spawn(workerdBin, args, {
+    stdio: ["ignore", "inherit", "inherit", "pipe"],
+    cwd: root,
+    env: { ...process.env, CONTROL_TOKEN: controlToken },
+    detached: true,
+  });
   readControlPort(child);
   healthy = false;
   waitUntilHealthy(child);
@@ -165,6 +172,10 @@ process.on("uncaughtException", (error) => {
   console.error(`start: supervisor failed: ${error.stack ?? error.message}`);
   child?.kill("SIGKILL");
   process.exit(1);
+});
+// However the supervisor ends, workerd must not outlive it.
+process.on("exit", () => {
+  if (child !== undefined && child.exitCode === null) child.kill("SIGKILL");
 });
 process.on("SIGTERM", () => stop("SIGTERM"));
 process.on("SIGINT", () => stop("SIGINT"));

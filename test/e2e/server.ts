@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -106,6 +106,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     },
     async kill() {
       if (child.exitCode === null && child.pid !== undefined) {
+        // workerd runs in a process group of its own: kill it and the supervisor at once.
+        const workers = spawnSync("pgrep", ["-P", String(child.pid)], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+        for (const pid of workers) process.kill(Number(pid), "SIGKILL");
         process.kill(-child.pid, "SIGKILL");
         await exited;
       }

@@ -7,23 +7,27 @@ import { isUniqueViolation } from "../shared/errors";
 import { KEY_VALUE_PATTERN } from "../shared/key-values";
 
 let isReady = false;
+/** True while one request runs the start-up; others wait for the flag rather than its I/O. */
+let isStarting = false;
+const STARTUP_POLL_MS = 10;
 
 /**
  * Brings the platform to a servable state once per isolate start: migrations, the built-in
- * group, default settings and the bootstrap key. workerd does not let one request wait on
- * another's I/O, so requests that arrive before the first start-up has finished each run it;
- * every step is idempotent, and a step that lost a race to a concurrent one is retried once.
+ * group, default settings, maintenance schedules and the bootstrap key. workerd does not let
+ * one request await I/O another request started, so a request arriving during start-up waits
+ * by polling the flags, and runs the start-up itself if the first attempt failed. Every step
+ * is idempotent, so a run after a crash half-way is harmless.
  */
 export async function ensureReady(env: Env): Promise<void> {
+  while (!isReady && isStarting) await new Promise((resolve) => setTimeout(resolve, STARTUP_POLL_MS));
   if (isReady) return;
+  isStarting = true;
   try {
     await start(env);
-  } catch (error) {
-    if (isReady) return;
-    console.warn("start-up step raced or failed once; retrying:", error instanceof Error ? error.message : error);
-    await start(env);
+    isReady = true;
+  } finally {
+    isStarting = false;
   }
-  isReady = true;
 }
 
 async function start(env: Env): Promise<void> {
