@@ -90,7 +90,7 @@ describe("code source files across restarts", () => {
       const bytes = randomBytes(3 * 1024 * 1024 + 17);
       expect((await first.api(`/api/sources/${id}/files/keep.bin`, { method: "PUT", body: bytes })).status).toBe(201);
       expect((await first.api(`/api/sources/${id}/files/lib/a.ts`, { method: "PUT", body: "export const a = 1;" })).status).toBe(201);
-      const git = await createSource(first, { name: unique("git"), type: "git", typeSettings: { url: "https://example.com/r.git", authToken: "t0ken" } });
+      const git = await createSource(first, { name: unique("git"), type: "git", typeSettings: { url: "https://127.0.0.1:9/r.git", authToken: "t0ken" } });
       await first.stop();
       const second = await startServer({ dataDir: first.dataDir });
       try {
@@ -99,7 +99,7 @@ describe("code source files across restarts", () => {
         const { files } = (await (await second.api(`/api/sources/${id}/files`)).json()) as { files: { path: string }[] };
         expect(files.map((f) => f.path)).toEqual(["keep.bin", "lib/a.ts"]);
         const again = (await (await second.api(`/api/sources/${git.id}`)).json()) as { typeSettings: unknown };
-        expect(again.typeSettings).toEqual({ url: "https://example.com/r.git", authToken: "***REDACTED***" });
+        expect(again.typeSettings).toEqual({ url: "https://127.0.0.1:9/r.git", authToken: "***REDACTED***" });
       } finally {
         await second.stop();
       }

@@ -17,7 +17,7 @@ async function expectError(response: Response, status: number, error: string) {
 const unique = (prefix: string) => `${prefix}-${crypto.randomUUID().slice(0, 8)}`;
 
 async function source(type: "manual" | "git" = "manual") {
-  const body = type === "manual" ? { name: unique("files"), type } : { name: unique("git"), type, typeSettings: { url: "https://example.com/r.git" } };
+  const body = type === "manual" ? { name: unique("files"), type } : { name: unique("git"), type, typeSettings: { url: "https://127.0.0.1:9/r.git" } };
   const response = await call("/sources", jsonBody("POST", body));
   expect(response.status).toBe(201);
   return (await response.json()) as { id: string; name: string };

@@ -119,7 +119,7 @@ describe("secrets at rest", () => {
     const source = await createSource({
       name: unique("enc"),
       type: "git",
-      typeSettings: { url: "https://example.com/r.git", authToken: "plain-token" },
+      typeSettings: { url: "https://127.0.0.1:9/r.git", authToken: "plain-token" },
       syncSettings: { webhookSecret: "plain-secret" },
     });
     const stored = await findSource(env, source.id);
@@ -136,7 +136,7 @@ describe("secrets at rest", () => {
     const source = await createSource({
       name: unique("enc"),
       type: "git",
-      typeSettings: { url: "https://example.com/r.git", authToken: "plain-token" },
+      typeSettings: { url: "https://127.0.0.1:9/r.git", authToken: "plain-token" },
       syncSettings: { webhookSecret: "plain-secret" },
     });
     const before = await findSource(env, source.id);
@@ -144,7 +144,7 @@ describe("secrets at rest", () => {
       method: "PUT",
       headers: { "X-API-Key": KEY },
       body: JSON.stringify({
-        typeSettings: { url: "https://example.com/r.git", authToken: "***REDACTED***" },
+        typeSettings: { url: "https://127.0.0.1:9/r.git", authToken: "***REDACTED***" },
         syncSettings: { webhookSecret: "***REDACTED***" },
       }),
     });

@@ -33,7 +33,7 @@ async function create(body: Record<string, unknown>): Promise<Source> {
 const gitSource = (extra: Record<string, unknown> = {}) => ({
   name: unique("git"),
   type: "git",
-  typeSettings: { url: "https://example.com/org/repo.git", branch: "main", authToken: "ghp_secret_token" },
+  typeSettings: { url: "https://127.0.0.1:9/org/repo.git", branch: "main", authToken: "ghp_secret_token" },
   syncSettings: { intervalSeconds: 300, webhookEnabled: true, webhookSecret: "hook-secret" },
   ...extra,
 });
@@ -49,13 +49,13 @@ describe("POST /api/sources", () => {
 
   it("redacts the git token and webhook secret in the response", async () => {
     const source = await create(gitSource());
-    expect(source.typeSettings).toEqual({ url: "https://example.com/org/repo.git", branch: "main", authToken: "***REDACTED***" });
+    expect(source.typeSettings).toEqual({ url: "https://127.0.0.1:9/org/repo.git", branch: "main", authToken: "***REDACTED***" });
     expect(source.syncSettings).toEqual({ intervalSeconds: 300, webhookEnabled: true, webhookSecret: "***REDACTED***" });
   });
 
   it("omits secrets that are not set", async () => {
-    const source = await create({ name: unique("git"), type: "git", typeSettings: { url: "https://example.com/r.git" } });
-    expect(source.typeSettings).toEqual({ url: "https://example.com/r.git" });
+    const source = await create({ name: unique("git"), type: "git", typeSettings: { url: "https://127.0.0.1:9/r.git" } });
+    expect(source.typeSettings).toEqual({ url: "https://127.0.0.1:9/r.git" });
     expect(source.syncSettings).toEqual({});
   });
 
@@ -79,8 +79,8 @@ describe("POST /api/sources", () => {
     [{ name: unique("x"), type: "git", typeSettings: { url: "git@github.com:o/r.git" } }, "SSH URLs are not supported"],
     [{ name: unique("x"), type: "git", typeSettings: { url: "ssh://git@github.com/o/r.git" } }, "SSH URLs are not supported"],
     [{ name: unique("x"), type: "git", typeSettings: { url: "git://github.com/o/r.git" } }, "The git:// protocol is not supported"],
-    [{ name: unique("x"), type: "git", typeSettings: { url: "http://example.com/r.git" } }, "Git URL must use HTTPS"],
-    [{ name: unique("x"), type: "git", typeSettings: { url: "https://u:p@example.com/r.git" } }, "Git URL must not contain credentials"],
+    [{ name: unique("x"), type: "git", typeSettings: { url: "http://127.0.0.1:9/r.git" } }, "Git URL must use HTTPS"],
+    [{ name: unique("x"), type: "git", typeSettings: { url: "https://u:p@127.0.0.1:9/r.git" } }, "Git URL must not contain credentials"],
     [{ name: unique("x"), type: "git", typeSettings: { url: "https://e.com/r.git", branch: "a", tag: "b" } }, "Only one of branch, tag or commit may be set"],
     [{ name: unique("x"), type: "manual", syncSettings: { intervalSeconds: -1 } }, "intervalSeconds must be a non-negative number"],
     [{ name: unique("x"), type: "manual", syncSettings: { webhookEnabled: "true" } }, "webhookEnabled must be a boolean"],
@@ -150,15 +150,15 @@ describe("PUT /api/sources/:id", () => {
 
   it("drops the token when typeSettings are replaced without it", async () => {
     const source = await create(gitSource());
-    const response = await api(`/sources/${source.id}`, "PUT", { typeSettings: { url: "https://example.com/org/repo.git", branch: "main" } });
-    expect(((await response.json()) as Source).typeSettings).toEqual({ url: "https://example.com/org/repo.git", branch: "main" });
+    const response = await api(`/sources/${source.id}`, "PUT", { typeSettings: { url: "https://127.0.0.1:9/org/repo.git", branch: "main" } });
+    expect(((await response.json()) as Source).typeSettings).toEqual({ url: "https://127.0.0.1:9/org/repo.git", branch: "main" });
   });
 
   it("reports syncTriggered when the git target changes on an enabled source", async () => {
     const source = await create(gitSource());
     const changed = await api(`/sources/${source.id}`, "PUT", { typeSettings: { url: "https://127.0.0.1:9/org/repo.git", tag: "v1" } });
     expect(((await changed.json()) as Source).syncTriggered).toBe(true);
-    const disabled = await api(`/sources/${source.id}`, "PUT", { enabled: false, typeSettings: { url: "https://example.com/other.git" } });
+    const disabled = await api(`/sources/${source.id}`, "PUT", { enabled: false, typeSettings: { url: "https://127.0.0.1:9/other.git" } });
     expect((await disabled.json()) as Source).toMatchObject({ enabled: false, syncTriggered: false });
   });
 
