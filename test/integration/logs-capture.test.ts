@@ -32,6 +32,22 @@ describe("every call leaves its trace (spec §2.7)", () => {
     ]);
   });
 
+  it("captures process.stdout and process.stderr writes as stdout and stderr lines", async () => {
+    const fn = await functionWith(`import process from "node:process";
+    export default async (c) => {
+      process.stdout.write("out line\\n");
+      process.stdout.write("");
+      process.stderr.write(new TextEncoder().encode("err bytes"));
+      return c.text("ok");
+    };`);
+    expect(await (await run(fn.route)).text()).toBe("ok");
+    const lines = await linesEventually(`functionId=${fn.id}`, 4);
+    expect(shape(lines).slice(1, 3)).toEqual([
+      [1, "stdout", "out line", undefined],
+      [2, "stderr", "err bytes", undefined],
+    ]);
+  });
+
   it("marks thrown errors and load errors in exec_end, and logs a refused key as exec_reject", async () => {
     const throws = await functionWith('export default () => { console.log("before"); throw new Error("boom"); };');
     expect((await run(throws.route)).status).toBe(500);

@@ -3,7 +3,7 @@ import { droppedLinesMessage, MAX_BYTES_PER_CALL, MAX_LINES_PER_CALL, truncateFi
 
 /** One captured console call (spec §2.7). */
 export interface ConsoleEntry {
-  level: Level;
+  level: Level | StreamLevel;
   message: string;
   /** JSON array of the remaining arguments; absent when there were none. */
   args?: string;
@@ -12,6 +12,19 @@ export interface ConsoleEntry {
 
 const LEVELS = ["log", "debug", "info", "warn", "error", "trace"] as const;
 type Level = (typeof LEVELS)[number];
+type StreamLevel = "stdout" | "stderr";
+
+/** A writable like Node's process.stdout, as far as capture needs it. */
+interface WritableLike {
+  write(chunk: unknown, ...rest: unknown[]): unknown;
+}
+
+/** The text of one stream write, with one trailing newline removed (spec §2.7). */
+export function streamText(chunk: unknown): string {
+  const text =
+    typeof chunk === "string" ? chunk : chunk instanceof Uint8Array ? new TextDecoder().decode(chunk) : String(chunk);
+  return text.endsWith("\n") ? text.slice(0, -1) : text;
+}
 
 /** Formats one console argument the way the original stores it. */
 export function formatArgument(value: unknown): string {
@@ -109,6 +122,30 @@ export class ConsoleCapture {
         if (log === undefined) original(...args);
         else if (log.isFull) log.drop();
         else log.push(toEntry(level, args));
+      };
+    }
+  }
+
+  /**
+   * Captures writes to `process.stdout` / `process.stderr` (nodejs_compat) the same way, as
+   * `stdout` / `stderr` lines; empty writes are skipped.
+   */
+  installStreams(streams: Partial<Record<StreamLevel, WritableLike | undefined>>): void {
+    for (const level of ["stdout", "stderr"] as const) {
+      const stream = streams[level];
+      if (stream === undefined || typeof stream.write !== "function") continue;
+      const original = stream.write.bind(stream);
+      stream.write = (chunk: unknown, ...rest: unknown[]) => {
+        const log = this.#storage.getStore();
+        if (log === undefined) return original(chunk, ...rest);
+        const text = streamText(chunk);
+        if (text !== "") {
+          if (log.isFull) log.drop();
+          else log.push({ level, message: text, timestamp: new Date().toISOString() });
+        }
+        const callback = rest.find((r) => typeof r === "function") as (() => void) | undefined;
+        callback?.();
+        return true;
       };
     }
   }

@@ -22,6 +22,9 @@ type Loaded = { handler: Handler } | { failure: "export" | "load" };
 
 const capture = new ConsoleCapture();
 capture.install(console);
+// `process` exists under nodejs_compat; its streams are captured like console output.
+const nodeProcess = (globalThis as { process?: { stdout?: { write(chunk: unknown): unknown }; stderr?: { write(chunk: unknown): unknown } } }).process;
+capture.installStreams({ stdout: nodeProcess?.stdout, stderr: nodeProcess?.stderr });
 
 let loading: Promise<Loaded> | undefined;
 
