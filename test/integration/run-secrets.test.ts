@@ -1,6 +1,7 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { api, unique } from "./helpers";
+import { functionWith, linesEventually, run } from "./logs-helpers";
 
 // ctx.getSecret / getCompleteSecret inside function isolates (spec §2.2), answered over RPC.
 const HANDLER = `export default async function (c, ctx) {
@@ -76,6 +77,21 @@ describe("secrets in handlers", () => {
     const { id } = await created<{ id: string }>(await secret({ name: "FN_ONLY", value: "x", scopeType: "function", functionId: fn.id }));
     expect((await api(`/functions/${fn.id}`, "DELETE")).status).toBe(204);
     expect((await api(`/secrets/${id}`)).status).toBe(404);
+  });
+
+  it("answers secrets to work the handler leaves running after its response", async () => {
+    const name = unique("LATE").replaceAll("-", "_");
+    await created(await secret({ name, value: "still here", scopeType: "global" }));
+    const fn = await functionWith(`export default async (c, ctx) => {
+      c.executionCtx.waitUntil((async () => {
+        await new Promise((r) => setTimeout(r, 20));
+        console.log("late", await ctx.getSecret("${name}"));
+      })());
+      return c.text("ok");
+    };`);
+    expect(await (await run(fn.route)).text()).toBe("ok");
+    const lines = await linesEventually(`functionId=${fn.id}&level=log`, 1);
+    expect(lines.map((l) => [l.message, l.args])).toEqual([["late", '["still here"]']]);
   });
 
   it("answers undefined for a secret no scope has", async () => {

@@ -19,14 +19,40 @@ export interface Invocation {
  */
 const inFlight = new Map<string, Invocation>();
 
+/**
+ * Calls that answered recently, so that work a handler leaves running after its response
+ * (waitUntil, promises nobody awaited) can still read its secrets. Kept for RECENT_MS, and at
+ * most RECENT_MAX of them (oldest go first), so memory stays bounded under any load.
+ */
+const recent = new Map<string, { invocation: Invocation; until: number }>();
+export const RECENT_MS = 30_000;
+export const RECENT_MAX = 10_000;
+
+function pruneRecent(now: number): void {
+  for (const [requestId, entry] of recent) {
+    if (recent.size <= RECENT_MAX && entry.until > now) break;
+    recent.delete(requestId);
+  }
+}
+
 export function beginInvocation(requestId: string, invocation: Invocation): () => void {
   inFlight.set(requestId, invocation);
-  return () => inFlight.delete(requestId);
+  return () => {
+    inFlight.delete(requestId);
+    const now = Date.now();
+    recent.set(requestId, { invocation, until: now + RECENT_MS });
+    pruneRecent(now);
+  };
 }
 
 export function findInvocation(requestId: string, functionId: string): Invocation | undefined {
-  const invocation = inFlight.get(requestId);
+  const invocation = inFlight.get(requestId) ?? recentInvocation(requestId);
   return invocation?.functionId === functionId ? invocation : undefined;
+}
+
+function recentInvocation(requestId: string): Invocation | undefined {
+  const entry = recent.get(requestId);
+  return entry !== undefined && entry.until > Date.now() ? entry.invocation : undefined;
 }
 
 /** How many calls are running now (a graceful stop waits for them). */
