@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { cachedByVersion } from "../../shared/config-version";
+import { cachedByVersion, configVersion } from "../../shared/config-version";
 import { sha256Hex } from "../../shared/content-hash";
 import type { FunctionDef } from "../../shared/db/functions";
 import { readSourceFile } from "../../shared/source-files";
@@ -80,14 +80,21 @@ export async function prepare(fn: FunctionDef, map: ModuleMap): Promise<Prepared
  * finished preparations are shared: workerd does not let one request wait on another's I/O,
  * so calls that arrive while a function is first prepared each prepare it themselves.
  */
+const MAX_PREPARE_ATTEMPTS = 3;
 const preparations = cachedByVersion(async () => new Map<string, Preparation>());
 
 export async function prepareFunction(env: Env, fn: FunctionDef): Promise<Preparation> {
   const cache = await preparations();
   const ready = cache.get(fn.id);
   if (ready !== undefined) return ready;
-  const result = await buildModuleMap(fn.handler, sourceReader(env));
-  const preparation: Preparation = result.ok ? { ok: true, fn: await prepare(fn, result.map) } : result;
-  cache.set(fn.id, preparation);
-  return preparation;
+  // Files are read one by one: if a write or a git sync switched files meanwhile (the version
+  // moved), the map may mix old and new files, so it is built again.
+  for (let attempt = 1; ; attempt++) {
+    const startedAt = configVersion();
+    const result = await buildModuleMap(fn.handler, sourceReader(env));
+    if (configVersion() !== startedAt && attempt < MAX_PREPARE_ATTEMPTS) continue;
+    const preparation: Preparation = result.ok ? { ok: true, fn: await prepare(fn, result.map) } : result;
+    if (configVersion() === startedAt) cache.set(fn.id, preparation);
+    return preparation;
+  }
 }
