@@ -39,4 +39,12 @@ describe("/api/settings", () => {
     await api("/settings", "PUT", { settings: { "api.access-groups": "management" } });
     expect((await api("/settings", "GET", undefined, { "X-API-Key": value })).status).toBe(401);
   });
+
+  it("always lets the operator's MANAGEMENT_API_KEY in, so an empty api.access-groups can be undone", async () => {
+    const other = (await (await api("/keys", "POST", { groupId: "management", name: `m-${crypto.randomUUID().slice(0, 6)}` })).json()) as { value: string };
+    expect((await api("/settings", "PUT", { settings: { "api.access-groups": "" } })).status).toBe(200);
+    expect((await api("/settings", "GET", undefined, { "X-API-Key": other.value })).status).toBe(401);
+    expect((await api("/settings", "PUT", { settings: { "api.access-groups": "management" } })).status).toBe(200);
+    expect((await api("/settings", "GET", undefined, { "X-API-Key": other.value })).status).toBe(200);
+  });
 });

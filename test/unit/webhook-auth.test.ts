@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { constantTimeEqual, isWebhookAuthorized } from "../../workers/shared/webhook-auth";
+import { constantTimeEqual } from "../../workers/shared/crypto";
+import { isWebhookAuthorized } from "../../workers/shared/webhook-auth";
 
 const SECRET = "hook-secret";
 const body = new TextEncoder().encode('{"ref":"refs/heads/main"}');

@@ -92,3 +92,11 @@ export async function lookupHash(value: string, keyring: Keyring): Promise<strin
   const mac = await crypto.subtle.sign("HMAC", await hmacKey(keyring.hashKey), new TextEncoder().encode(value));
   return base64Encode(new Uint8Array(mac));
 }
+
+/** Equal strings, compared in time independent of where they differ (digests first, so lengths leak nothing). */
+export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([a, b].map(async (s) => new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)))));
+  let diff = 0;
+  for (let i = 0; i < 32; i++) diff |= (x?.[i] ?? 0) ^ (y?.[i] ?? 0);
+  return diff === 0 && a.length === b.length;
+}

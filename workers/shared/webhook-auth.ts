@@ -6,6 +6,8 @@
  * Every comparison is constant-time. Pure (WebCrypto only).
  */
 
+import { constantTimeEqual } from "./crypto";
+
 export interface WebhookCall {
   headers: Headers;
   query: URLSearchParams;
@@ -14,14 +16,6 @@ export interface WebhookCall {
 }
 
 const encoder = new TextEncoder();
-
-/** Equal strings, compared in time independent of where they differ (digests first, so lengths leak nothing). */
-export async function constantTimeEqual(a: string, b: string): Promise<boolean> {
-  const [x, y] = await Promise.all([a, b].map(async (s) => new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(s)))));
-  let diff = 0;
-  for (let i = 0; i < 32; i++) diff |= (x?.[i] ?? 0) ^ (y?.[i] ?? 0);
-  return diff === 0 && a.length === b.length;
-}
 
 async function hmacHex(secret: string, body: Uint8Array<ArrayBuffer>): Promise<string> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
