@@ -29,6 +29,8 @@ export interface RotationStatus {
 const DAY_MS = 86_400_000;
 /** After a settings change makes the next rotation overdue, it waits this long (as the original). */
 const OVERDUE_GRACE_MS = 5 * 60_000;
+/** How often a running rotation prints how far it has got. */
+const PROGRESS_EVERY_MS = 5_000;
 
 function randomKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32));
@@ -43,6 +45,9 @@ function nextVersion(version: string): string {
 export class KeyVault extends DurableObject<Env> {
   /** Callers of rotateNow() waiting for the running rotation to finish. */
   #waiters: (() => void)[] = [];
+  /** Values re-encrypted by this instance in the running rotation, for progress lines. */
+  #rewritten = 0;
+  #lastProgressAt = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -112,6 +117,11 @@ export class KeyVault extends DurableObject<Env> {
     }
     const batchSize = await settingNumber(this.env, "encryption.key-rotation.batch-size");
     const rewritten = await reencryptBatch(this.env, keyring, batchSize);
+    this.#rewritten += rewritten;
+    if (rewritten > 0 && Date.now() - this.#lastProgressAt >= PROGRESS_EVERY_MS) {
+      this.#lastProgressAt = Date.now();
+      console.log(`key rotation: ${this.#rewritten} value(s) re-encrypted so far`);
+    }
     if (rewritten > 0) {
       const pause = await settingNumber(this.env, "encryption.key-rotation.batch-sleep-ms");
       await this.ctx.storage.setAlarm(Date.now() + pause);
@@ -130,6 +140,8 @@ export class KeyVault extends DurableObject<Env> {
     };
     this.#store(next);
     invalidateKeyring();
+    this.#rewritten = 0;
+    this.#lastProgressAt = Date.now();
     console.log(`key rotation: started, version ${keyring.currentVersion} -> ${next.currentVersion}`);
     await this.ctx.storage.setAlarm(Date.now());
   }
@@ -138,7 +150,8 @@ export class KeyVault extends DurableObject<Env> {
     const done: Keyring = { ...keyring, phasedOutVersion: null, phasedOutKey: null, lastRotationFinishedAt: new Date().toISOString() };
     this.#store(done);
     invalidateKeyring();
-    console.log(`key rotation: finished, every value now sealed with version ${done.currentVersion}`);
+    console.log(`key rotation: finished (${this.#rewritten} value(s) re-encrypted here), every value now sealed with version ${done.currentVersion}`);
+    this.#rewritten = 0;
     await this.#scheduleNext(done);
     for (const resolve of this.#waiters.splice(0)) resolve();
   }
