@@ -38,7 +38,9 @@ export async function syncGitSource(env: Env, sourceId: string, isCurrent: () =>
   const source = await findSource(env, sourceId);
   if (source === undefined || source.type !== "git" || !isGitTypeSettings(source.typeSettings)) return { kind: "gone" };
   const settings = source.typeSettings;
+  const startedAt = Date.now();
   await recordSyncStarted(env, source.id, nowIso());
+  console.log(`git sync of source ${source.name}: started`);
   let token: string | undefined;
   let replacement: TreeReplacement | undefined;
   const abort = new AbortController();
@@ -73,6 +75,8 @@ export async function syncGitSource(env: Env, sourceId: string, isCurrent: () =>
     await files.commit();
     replacement = undefined;
     await recordSyncFinished(env, source.id, nowIso(), null);
+    const megabytes = (result.bytes / 1_048_576).toFixed(1);
+    console.log(`git sync of source ${source.name}: ${result.files} file(s), ${megabytes} MB at ${result.commit.slice(0, 12)} in ${Date.now() - startedAt} ms`);
     return { kind: "synced", ...result };
   } catch (error) {
     const raw = error instanceof Error ? error.message : String(error);
