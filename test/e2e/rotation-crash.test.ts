@@ -91,6 +91,10 @@ describe("key rotation interrupted by a crash", () => {
       expect(secrets.filter((s) => s.decryptionError !== null)).toEqual([]);
       expect(secrets.every((s) => s.value === `value-${s.name.slice(1)}`)).toBe(true);
       expect((await fetch(`${second.management}/api/key-groups`, { headers: { "X-API-Key": key.value } })).status).toBe(200);
+      const settle = Date.now() + 10_000;
+      while (calls.outcomes.filter((o) => o.ok && o.at > backAt).length < 10 && Date.now() < settle) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       await calls.stop();
       // Calls failed only while the process was down (a call in flight at the kill counts as down).
       const failedWhileUp = calls.outcomes.filter((o) => !o.ok && (o.at < killedAt - 250 || o.at > backAt));
