@@ -22,8 +22,9 @@
  * restart) are removed when the object starts.
  */
 import { DurableObject } from "cloudflare:workers";
+import { CHUNK_BYTES, createTables, dropGeneration, insertChunk, readChunk, receiveChunks } from "./source-store-tables";
 
-export const CHUNK_BYTES = 1024 * 1024;
+export { CHUNK_BYTES };
 
 export interface FileInfo {
   path: string;
@@ -74,15 +75,7 @@ export class SourceStore extends DurableObject<Env> {
   }
 
   private createTables(): void {
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS files (
-      path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime TEXT NOT NULL,
-      chunks INTEGER NOT NULL, generation INTEGER NOT NULL)`);
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS chunks (
-      generation INTEGER NOT NULL, seq INTEGER NOT NULL, data BLOB NOT NULL,
-      PRIMARY KEY (generation, seq))`);
-    this.ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS staged (
-      staging INTEGER NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL,
-      chunks INTEGER NOT NULL, generation INTEGER NOT NULL, PRIMARY KEY (staging, path))`);
+    createTables(this.ctx.storage.sql);
   }
 
   /** Every file, sorted by path. */
@@ -120,7 +113,7 @@ export class SourceStore extends DurableObject<Env> {
           controller.close();
           return;
         }
-        const data = this.chunk(generation, seq++);
+        const data = readChunk(this.ctx.storage.sql, generation, seq++);
         if (data === null) {
           release();
           controller.error(new Error("file storage was removed while being read"));
@@ -140,7 +133,7 @@ export class SourceStore extends DurableObject<Env> {
     const bytes = new Uint8Array(file.size);
     let offset = 0;
     for (let seq = 0; seq < file.chunks; seq++) {
-      const data = this.chunk(file.generation, seq);
+      const data = readChunk(this.ctx.storage.sql, file.generation, seq);
       if (data === null) throw new Error(`chunk ${seq} of ${path} is missing`);
       bytes.set(data, offset);
       offset += data.byteLength;
@@ -155,7 +148,7 @@ export class SourceStore extends DurableObject<Env> {
       return { ok: false, reason: "exists" };
     }
     const generation = this.nextGeneration++;
-    const received = await this.receive(generation, body, options.maxBytes);
+    const received = await receiveChunks(this.ctx.storage.sql, generation, body, options.maxBytes);
     if (!received.ok) {
       this.dropGeneration(generation);
       return received;
@@ -207,7 +200,7 @@ export class SourceStore extends DurableObject<Env> {
       const generation = this.nextGeneration++;
       let seq = 0;
       for (let offset = 0; offset < bytes.byteLength; offset += CHUNK_BYTES) {
-        this.insertChunk(generation, seq++, bytes.subarray(offset, offset + CHUNK_BYTES));
+        insertChunk(this.ctx.storage.sql, generation, seq++, bytes.subarray(offset, offset + CHUNK_BYTES));
       }
       this.stageRow(staging, path, bytes.byteLength, seq, generation);
     }
@@ -221,7 +214,7 @@ export class SourceStore extends DurableObject<Env> {
       return false;
     }
     const generation = this.nextGeneration++;
-    const received = await this.receive(generation, body, Number.MAX_SAFE_INTEGER);
+    const received = await receiveChunks(this.ctx.storage.sql, generation, body, Number.MAX_SAFE_INTEGER);
     if (!received.ok || !this.stagings.has(staging)) {
       this.dropGeneration(generation);
       return false;
@@ -265,49 +258,6 @@ export class SourceStore extends DurableObject<Env> {
     this.createTables();
   }
 
-  private async receive(
-    generation: number,
-    body: ReadableStream<Uint8Array>,
-    maxBytes: number,
-  ): Promise<{ ok: true; size: number; chunks: number } | { ok: false; reason: "too-large"; size: number } | { ok: false; reason: "incomplete" }> {
-    const reader = body.getReader();
-    const buffer = new Uint8Array(CHUNK_BYTES);
-    let filled = 0;
-    let size = 0;
-    let seq = 0;
-    for (;;) {
-      let next: ReadableStreamReadResult<Uint8Array>;
-      try {
-        next = await reader.read();
-      } catch {
-        return { ok: false, reason: "incomplete" };
-      }
-      if (next.done) break;
-      const piece = next.value;
-      size += piece.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, reason: "too-large", size };
-      }
-      for (let offset = 0; offset < piece.byteLength; ) {
-        const n = Math.min(CHUNK_BYTES - filled, piece.byteLength - offset);
-        buffer.set(piece.subarray(offset, offset + n), filled);
-        filled += n;
-        offset += n;
-        if (filled === CHUNK_BYTES) {
-          this.insertChunk(generation, seq++, buffer);
-          filled = 0;
-        }
-      }
-    }
-    if (filled > 0) this.insertChunk(generation, seq++, buffer.subarray(0, filled));
-    return { ok: true, size, chunks: seq };
-  }
-
-  private insertChunk(generation: number, seq: number, data: Uint8Array): void {
-    this.ctx.storage.sql.exec("INSERT INTO chunks (generation, seq, data) VALUES (?, ?, ?)", generation, seq, data.slice().buffer);
-  }
-
   private stageRow(staging: number, path: string, size: number, chunks: number, generation: number): void {
     const replaced = this.ctx.storage.sql
       .exec<{ generation: number }>("SELECT generation FROM staged WHERE staging = ? AND path = ?", staging, path)
@@ -323,13 +273,6 @@ export class SourceStore extends DurableObject<Env> {
     );
   }
 
-  private chunk(generation: number, seq: number): Uint8Array | null {
-    const row = this.ctx.storage.sql
-      .exec<{ data: ArrayBuffer }>("SELECT data FROM chunks WHERE generation = ? AND seq = ?", generation, seq)
-      .toArray()[0];
-    return row === undefined ? null : new Uint8Array(row.data);
-  }
-
   private fileRow(path: string): FileRow | null {
     const row = this.ctx.storage.sql
       .exec<FileRow>("SELECT path, size, mtime, chunks, generation FROM files WHERE path = ?", path)
@@ -343,6 +286,6 @@ export class SourceStore extends DurableObject<Env> {
   }
 
   private dropGeneration(generation: number): void {
-    this.ctx.storage.sql.exec("DELETE FROM chunks WHERE generation = ?", generation);
+    dropGeneration(this.ctx.storage.sql, generation);
   }
 }
