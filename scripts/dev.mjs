@@ -12,7 +12,8 @@ const args = ["dev", "--ip", process.env.HOST || "127.0.0.1", "--port", process.
 for (const name of ["MANAGEMENT_API_KEY", "ALLOW_INSECURE_GIT_HTTP"]) {
   if (process.env[name]) args.push("--var", `${name}:${process.env[name]}`);
 }
-if (process.env.DATA_DIR) args.push("--persist-to", process.env.DATA_DIR);
+// Miniflare's own layout and older workerd never share folders with `npm start`'s data.
+if (process.env.DATA_DIR) args.push("--persist-to", join(process.env.DATA_DIR, "wrangler-dev"));
 const wrangler = join(root, "node_modules", ".bin", "wrangler");
 const child = spawn(wrangler, args, { stdio: "inherit", cwd: root, env: { WRANGLER_SEND_METRICS: "false", ...process.env } });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
