@@ -4,10 +4,12 @@
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateMigrationsModule } from "./build.mjs";
+import { generateMigrationsModule, generatePreludeModule } from "./build.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+// wrangler bundles workers/ itself; it needs the generated modules first.
 generateMigrationsModule();
+await generatePreludeModule();
 const args = ["dev", "--ip", process.env.HOST || "127.0.0.1", "--port", process.env.FUNCTION_PORT || "8787"];
 for (const name of ["MANAGEMENT_API_KEY", "ALLOW_INSECURE_GIT_HTTP"]) {
   if (process.env[name]) args.push("--var", `${name}:${process.env[name]}`);
