@@ -1,12 +1,12 @@
 import { cachedByVersionPer } from "../../shared/config-version";
-import { listFunctions } from "../../shared/db/functions";
+import { cachedFunctions } from "../../shared/db/functions";
 import { toErrorResponse } from "../../shared/errors";
 import { invokeFunction } from "./invoke";
 import { buildRouteTable, type RunApp, stripRunPrefix } from "./route-table";
 
-/** The route table, rebuilt only when the configuration version moves. */
+/** The route table, rebuilt from the cached definitions only when the configuration version moves. */
 const routeTable = cachedByVersionPer(
-  async (db: D1Database): Promise<RunApp<Env>> => buildRouteTable(await listFunctions({ DB: db }), invokeFunction),
+  async (db: D1Database): Promise<RunApp<Env>> => buildRouteTable(await cachedFunctions({ DB: db }), invokeFunction),
 );
 
 /** Serves `/run` and `/run/*`: match a function, check its key, run it in its isolate. */
