@@ -1,5 +1,3 @@
-import type { JobState } from "../../durable-objects/scheduler";
-
 /** The Scheduler Durable Object (one instance); a fresh stub per call, never shared across requests. */
 function scheduler(env: Env) {
   return env.SCHEDULER.get(env.SCHEDULER.idFromName("main"));
@@ -15,7 +13,3 @@ export async function rescheduleMaintenance(env: Env): Promise<void> {
   await scheduler(env).reschedule();
 }
 
-/** Runs the jobs due at `now` (every job with `force`); tests and tools use it instead of waiting. */
-export async function runMaintenance(env: Env, now: number, force = false): Promise<JobState[]> {
-  return scheduler(env).runDue(now, force);
-}

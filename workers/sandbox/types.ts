@@ -1,3 +1,4 @@
+import type { CallOutcome } from "../shared/logs/levels";
 import type { ConsoleEntry } from "./console-capture";
 
 /** What a function's isolate knows about the function (fixed for the isolate's lifetime). */
@@ -43,5 +44,5 @@ export interface InvocationProps {
   keyId?: string;
 }
 
-export type CallOutcome = "ok" | "error" | "load-error";
+export type { CallOutcome };
 

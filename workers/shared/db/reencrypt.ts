@@ -7,9 +7,8 @@
  */
 import { and, eq, like, or, sql } from "drizzle-orm";
 import { apiKeys, codeSources, secrets, settings } from "../../../schema";
-import type { Keyring } from "../crypto";
 import { bumpConfigVersion } from "../config-version";
-import { decrypt, encrypt } from "../crypto";
+import { decrypt, encrypt, type Keyring } from "../crypto";
 import { database } from "./client";
 
 type Statement = Parameters<ReturnType<typeof database>["batch"]>[0][number];
@@ -29,6 +28,16 @@ async function tryReseal(ciphertext: string, keyring: Keyring): Promise<string |
   } catch {
     return null;
   }
+}
+
+/** Re-seals each row's `v`; `update` makes the statement writing it back only if it is unchanged. */
+async function resealRows<R extends { v: string }>(rows: R[], keyring: Keyring, update: (row: R, sealed: string) => Statement): Promise<Statement[]> {
+  const out: Statement[] = [];
+  for (const row of rows) {
+    const sealed = await tryReseal(row.v, keyring);
+    if (sealed !== null) out.push(update(row, sealed));
+  }
+  return out;
 }
 
 /** Fields of a code source's JSON settings that hold ciphertext. */
@@ -56,30 +65,33 @@ export async function reencryptBatch(env: Pick<Env, "DB">, keyring: Keyring, lim
     sql`substr(${column}, 1, 1) = ${old}`;
 
   const keyRows = await db.select({ id: apiKeys.id, v: apiKeys.valueEncrypted }).from(apiKeys).where(startsOld(apiKeys.valueEncrypted)).limit(limit).all();
-  for (const { id, v } of keyRows) {
-    const sealed = await tryReseal(v, keyring);
-    if (sealed !== null) statements.push(db.update(apiKeys).set({ valueEncrypted: sealed }).where(and(eq(apiKeys.id, id), eq(apiKeys.valueEncrypted, v))));
-  }
+  statements.push(
+    ...(await resealRows(keyRows, keyring, ({ id, v }, sealed) =>
+      db.update(apiKeys).set({ valueEncrypted: sealed }).where(and(eq(apiKeys.id, id), eq(apiKeys.valueEncrypted, v))),
+    )),
+  );
   const secretRows = await db
     .select({ id: secrets.id, v: secrets.valueEncrypted })
     .from(secrets)
     .where(startsOld(secrets.valueEncrypted))
     .limit(limit - statements.length)
     .all();
-  for (const { id, v } of secretRows) {
-    const sealed = await tryReseal(v, keyring);
-    if (sealed !== null) statements.push(db.update(secrets).set({ valueEncrypted: sealed }).where(and(eq(secrets.id, id), eq(secrets.valueEncrypted, v))));
-  }
+  statements.push(
+    ...(await resealRows(secretRows, keyring, ({ id, v }, sealed) =>
+      db.update(secrets).set({ valueEncrypted: sealed }).where(and(eq(secrets.id, id), eq(secrets.valueEncrypted, v))),
+    )),
+  );
   const settingRows = await db
     .select({ name: settings.name, v: settings.value })
     .from(settings)
     .where(and(eq(settings.isEncrypted, true), startsOld(settings.value)))
     .limit(limit - statements.length)
     .all();
-  for (const { name, v } of settingRows) {
-    const sealed = await tryReseal(v, keyring);
-    if (sealed !== null) statements.push(db.update(settings).set({ value: sealed }).where(and(eq(settings.name, name), eq(settings.value, v))));
-  }
+  statements.push(
+    ...(await resealRows(settingRows, keyring, ({ name, v }, sealed) =>
+      db.update(settings).set({ value: sealed }).where(and(eq(settings.name, name), eq(settings.value, v))),
+    )),
+  );
   const sourceRows = await db
     .select({ id: codeSources.id, t: codeSources.typeSettings, s: codeSources.syncSettings })
     .from(codeSources)
@@ -101,14 +113,4 @@ export async function reencryptBatch(env: Pick<Env, "DB">, keyring: Keyring, lim
   await db.batch([first, ...rest]);
   bumpConfigVersion();
   return statements.length;
-}
-
-/** How many values are still sealed with the phased-out key (for progress lines and tests). */
-export async function countSealedWith(env: Pick<Env, "DB">, version: string): Promise<number> {
-  const db = database(env);
-  const [k, s] = await Promise.all([
-    db.select({ n: sql<number>`count(*)` }).from(apiKeys).where(sql`substr(${apiKeys.valueEncrypted}, 1, 1) = ${version}`).get(),
-    db.select({ n: sql<number>`count(*)` }).from(secrets).where(sql`substr(${secrets.valueEncrypted}, 1, 1) = ${version}`).get(),
-  ]);
-  return (k?.n ?? 0) + (s?.n ?? 0);
 }

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { settings } from "../../../schema";
 import { bumpConfigVersion, cachedByVersionPer } from "../config-version";
 import { nowIso } from "../ids";
-import { SETTINGS } from "../settings";
+import { SETTINGS, settingDefinition } from "../settings";
 import { database } from "./client";
 
 /** Inserts the default of every setting that has no row yet; never overwrites. */
@@ -28,20 +28,20 @@ export function currentSettings(env: Pick<Env, "DB">): Promise<Map<string, strin
 /** One setting's value, falling back to its default. */
 export async function settingValue(env: Pick<Env, "DB">, name: string): Promise<string> {
   const value = (await currentSettings(env)).get(name);
-  return value ?? SETTINGS.find((s) => s.name === name)?.default ?? "";
+  return value ?? settingDefinition(name)?.default ?? "";
 }
 
 /** A numeric setting, falling back to its default when the stored text is not a number. */
 export async function settingNumber(env: Pick<Env, "DB">, name: string): Promise<number> {
   const n = Number.parseInt(await settingValue(env, name), 10);
   if (!Number.isNaN(n)) return n;
-  return Number.parseInt(SETTINGS.find((s) => s.name === name)?.default ?? "0", 10);
+  return Number.parseInt(settingDefinition(name)?.default ?? "0", 10);
 }
 
 /** Every stored setting in storage order, with its default. */
 export async function listSettings(env: Pick<Env, "DB">): Promise<{ name: string; value: string; default: string }[]> {
   const rows = await database(env).select().from(settings).orderBy(sql`rowid`).all();
-  return rows.map((r) => ({ name: r.name, value: r.value, default: SETTINGS.find((s) => s.name === r.name)?.default ?? "" }));
+  return rows.map((r) => ({ name: r.name, value: r.value, default: settingDefinition(r.name)?.default ?? "" }));
 }
 
 /** Writes several settings in one transaction. */

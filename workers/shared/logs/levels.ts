@@ -66,3 +66,6 @@ export function matchesFilter(record: Pick<LogRecord, "functionId" | "requestId"
   if (filter.requestId !== undefined && record.requestId !== filter.requestId) return false;
   return filter.levels === undefined || filter.levels.includes(record.level);
 }
+
+/** How a call ended, as exec_end reports it. */
+export type CallOutcome = "ok" | "error" | "load-error";

@@ -1,5 +1,5 @@
 import { droppedLinesMessage, MAX_BYTES_PER_CALL, MAX_LINES_PER_CALL, truncateField } from "./limits";
-import type { LogLevel, LogLine } from "./levels";
+import type { CallOutcome, LogLevel, LogLine } from "./levels";
 
 /** Levels a function isolate may ship; exec_* lines are the router's alone. */
 const CAPTURED_LEVELS: readonly string[] = ["log", "debug", "info", "warn", "error", "trace", "stdout", "stderr"];
@@ -25,8 +25,6 @@ export interface CallInfo {
   startedAt: number;
 }
 
-export type Outcome = "ok" | "error" | "load-error";
-
 function line(call: CallInfo, level: LogLevel, message: string, sequence: number, timestamp: number, args?: string): LogLine {
   const base = { requestId: call.requestId, functionId: call.functionId, level, message, sequence, timestamp: new Date(timestamp).toISOString() };
   return args === undefined ? base : { ...base, args };
@@ -48,7 +46,7 @@ export function execReject(call: CallInfo): LogLine {
 }
 
 /** `exec_end`: `<ms>ms`, `<ms>ms (error)` or `<ms>ms (load error)`. */
-export function execEnd(call: CallInfo, endedAt: number, outcome: Outcome, sequence: number): LogLine {
+export function execEnd(call: CallInfo, endedAt: number, outcome: CallOutcome, sequence: number): LogLine {
   const ms = Math.max(0, Math.round(endedAt - call.startedAt));
   const suffix = outcome === "error" ? " (error)" : outcome === "load-error" ? " (load error)" : "";
   return line(call, "exec_end", `${ms}ms${suffix}`, sequence, endedAt);
