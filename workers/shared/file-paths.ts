@@ -3,6 +3,7 @@
  * normal form every file is stored and looked up under. Pure; throws HttpError 400.
  */
 import { HttpError } from "./errors";
+import { decodeSegment } from "./http";
 
 export const PATH_ESCAPES = "Path escapes base directory";
 export const INVALID_ENCODING = "Invalid URL encoding in path";
@@ -48,12 +49,7 @@ export function tryNormalizeFilePath(raw: string): string | null {
  * pathname, percent-decoded once (so both `lib/a.ts` and `lib%2Fa.ts` work).
  */
 export function filePathFromUrl(pathname: string, skip: number): string {
-  const rest = pathname.split("/").slice(skip + 1).join("/");
-  try {
-    return decodeURIComponent(rest);
-  } catch {
-    throw new HttpError(400, INVALID_ENCODING);
-  }
+  return decodeSegment(pathname.split("/").slice(skip + 1).join("/"), INVALID_ENCODING);
 }
 
 /** True for paths inside a `.git` directory: never listed, searched or written. */
