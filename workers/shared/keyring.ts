@@ -5,7 +5,8 @@ let cached: Keyring | undefined;
 /** Bumped by every invalidation, so a load that raced with one is not kept. */
 let generation = 0;
 
-function keyVault(env: Pick<Env, "KEY_VAULT">) {
+/** The KeyVault Durable Object (one instance); a fresh stub per call, never shared across requests. */
+export function keyVault(env: Pick<Env, "KEY_VAULT">) {
   return env.KEY_VAULT.get(env.KEY_VAULT.idFromName("main"));
 }
 

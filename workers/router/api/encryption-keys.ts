@@ -1,11 +1,8 @@
 import { HttpError, json } from "../../shared/errors";
+import { keyVault } from "../../shared/keyring";
 import type { ApiRouter } from "./router";
 
 const DAY_MS = 86_400_000;
-
-function keyVault(env: Env) {
-  return env.KEY_VAULT.get(env.KEY_VAULT.idFromName("main"));
-}
 
 /** `/api/encryption-keys/rotation` (spec §8.4). */
 export function encryptionKeyRoutes(router: ApiRouter): void {
