@@ -42,6 +42,13 @@ describe("code source files against workerd", () => {
     expect(files).toEqual([expect.objectContaining({ path: "data/blob.bin", size: MAX })]);
   });
 
+  it("lets a client that is still sending a large body read an early 401", async () => {
+    const { id } = await manualSource(server);
+    const refused = await fetch(`${server.management}/api/sources/${id}/files/big.bin`, { method: "PUT", body: new Uint8Array(20 * 1024 * 1024) });
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: "Unauthorized" });
+  });
+
   it("answers 413 for a body one byte over the maximum, declared or streamed", async () => {
     const { id } = await manualSource(server);
     const declared = await server.api(`/api/sources/${id}/files/big.bin`, { method: "PUT", body: new Uint8Array(MAX + 1) });

@@ -104,18 +104,6 @@ async function fromMultipart(request: Request, contentType: string, declared: nu
   return field.stream();
 }
 
-const DRAIN_BEFORE_413_BYTES = 64 * 1024 * 1024;
-
-async function discardBody(request: Request): Promise<void> {
-  const reader = request.body?.getReader();
-  if (reader === undefined) return;
-  try {
-    for (;;) if ((await reader.read()).done) return;
-  } catch {
-    // The client went away; the 413 is all that is left to do.
-  }
-}
-
 /**
  * The content to store, as a stream. Throws 413 when Content-Length or a decoded body
  * exceeds `maxBytes`, 400 for a malformed envelope.
@@ -123,12 +111,7 @@ async function discardBody(request: Request): Promise<void> {
 export async function readUploadBody(request: Request, maxBytes: number): Promise<ReadableStream<Uint8Array>> {
   const lengthHeader = request.headers.get("Content-Length");
   const declared = lengthHeader !== null && /^\d+$/.test(lengthHeader.trim()) ? Number(lengthHeader.trim()) : null;
-  if (declared !== null && declared > maxBytes) {
-    // Answering before the body is read lets many clients (Node's fetch among them) fail with
-    // EPIPE instead of reading the 413; a body of moderate size is read and dropped first.
-    if (declared <= DRAIN_BEFORE_413_BYTES) await discardBody(request);
-    throw fileTooLarge(declared, maxBytes);
-  }
+  if (declared !== null && declared > maxBytes) throw fileTooLarge(declared, maxBytes);
   const contentType = request.headers.get("Content-Type") ?? "";
   const mediaType = (contentType.split(";")[0] ?? "").trim().toLowerCase();
   let content: Uint8Array | ReadableStream<Uint8Array>;

@@ -1,4 +1,5 @@
 import { toErrorResponse } from "../../shared/errors";
+import { discardUnreadBody } from "../../shared/http";
 import { requireApiKey } from "../middleware/auth";
 import { functionRoutes } from "./functions";
 import { encryptionKeyRoutes } from "./encryption-keys";
@@ -34,6 +35,7 @@ export async function handleApi(request: Request, env: Env, ctx: ExecutionContex
   try {
     return (await router.fetch(request, env, ctx)) as Response;
   } catch (error) {
+    await discardUnreadBody(request);
     return toErrorResponse(error, requestId);
   }
 }
